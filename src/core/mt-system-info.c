@@ -1,0 +1,393 @@
+/* mt-system-info.c
+ *
+ * Copyright 2026 The Modtune developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mt-system-info"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mt-system-info.h"
+
+/**
+ * MtSystemInfo:
+ *
+ * Everything detection learned about one machine (or one recorded tree):
+ * the result that the CLI prints, the app shows and the report exports.
+ */
+struct _MtSystemInfo
+{
+  GObject parent_instance;
+
+  MtSysroot *sysroot;
+  MtCpuInfo *cpu;
+  MtKernelInfo *kernel;
+};
+
+G_DEFINE_FINAL_TYPE (MtSystemInfo, mt_system_info, G_TYPE_OBJECT)
+
+/* The JSON layout; bump when a key changes meaning or disappears. */
+#define MT_SYSTEM_INFO_SCHEMA_VERSION 1
+
+/* /proc/cpuinfo names of the features that matter for building and running
+ * VMware's modules, in the order they are shown. */
+static const char *const notable_flags[] = {
+  "sse4_2", "avx", "avx2", "avx512f", "aes", "sha_ni", "bmi1", "bmi2", "vmx", "svm",
+};
+
+static void
+mt_system_info_finalize (GObject *object)
+{
+  MtSystemInfo *self = (MtSystemInfo *) object;
+
+  g_clear_object (&self->sysroot);
+  g_clear_object (&self->cpu);
+  g_clear_object (&self->kernel);
+
+  G_OBJECT_CLASS (mt_system_info_parent_class)->finalize (object);
+}
+
+static void
+mt_system_info_class_init (MtSystemInfoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mt_system_info_finalize;
+}
+
+static void
+mt_system_info_init (MtSystemInfo *self)
+{
+}
+
+/**
+ * mt_system_info_probe:
+ * @sysroot: the tree to detect
+ * @cpuid: (nullable): where to ask CPUID (see mt_cpuid_new_for_sysroot())
+ *
+ * Returns: (transfer full): what was detected, or %NULL with @error set when
+ *   a file that must exist cannot be read
+ */
+MtSystemInfo *
+mt_system_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
+{
+  g_autoptr (MtSystemInfo) self = NULL;
+
+  g_return_val_if_fail (MT_IS_SYSROOT (sysroot), NULL);
+  g_return_val_if_fail (cpuid == NULL || MT_IS_CPUID (cpuid), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (MT_TYPE_SYSTEM_INFO, NULL);
+  self->sysroot = g_object_ref (sysroot);
+
+  self->cpu = mt_cpu_info_probe (sysroot, cpuid, error);
+  if (self->cpu == NULL)
+    return NULL;
+
+  self->kernel = mt_kernel_info_probe (sysroot, error);
+  if (self->kernel == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static void
+probe_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  MtSysroot *sysroot = g_object_get_data (G_OBJECT (task), "sysroot");
+  MtCpuid *cpuid = g_object_get_data (G_OBJECT (task), "cpuid");
+  g_autoptr (GError) error = NULL;
+  MtSystemInfo *info;
+
+  info = mt_system_info_probe (sysroot, cpuid, &error);
+  if (info == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, info, g_object_unref);
+}
+
+/**
+ * mt_system_info_probe_async:
+ *
+ * Runs mt_system_info_probe() in a worker thread.
+ */
+void
+mt_system_info_probe_async (MtSysroot *sysroot,
+                            MtCpuid *cpuid,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (MT_IS_SYSROOT (sysroot));
+  g_return_if_fail (cpuid == NULL || MT_IS_CPUID (cpuid));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mt_system_info_probe_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_object_set_data_full (G_OBJECT (task), "sysroot", g_object_ref (sysroot), g_object_unref);
+  if (cpuid != NULL)
+    g_object_set_data_full (G_OBJECT (task), "cpuid", g_object_ref (cpuid), g_object_unref);
+  g_task_run_in_thread (task, probe_thread);
+}
+
+MtSystemInfo *
+mt_system_info_probe_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mt_system_info_probe_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+MtSysroot *
+mt_system_info_get_sysroot (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->sysroot;
+}
+
+MtCpuInfo *
+mt_system_info_get_cpu (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->cpu;
+}
+
+MtKernelInfo *
+mt_system_info_get_kernel (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->kernel;
+}
+
+/**
+ * mt_system_info_dup_notable_flags:
+ *
+ * Returns: (transfer full) (nullable): the features that matter for VMware
+ *   that this processor has, space-separated, or %NULL if it has none
+ */
+char *
+mt_system_info_dup_notable_flags (MtSystemInfo *self)
+{
+  g_autoptr (GString) str = g_string_new (NULL);
+
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (notable_flags); i++)
+    if (mt_cpu_info_has_flag (self->cpu, notable_flags[i]))
+      g_string_append_printf (str, "%s%s", str->len > 0 ? " " : "", notable_flags[i]);
+
+  if (str->len == 0)
+    return NULL;
+
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder, const char *key, const char *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int_or_null (JsonBuilder *builder, const char *key, int value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value >= 0)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_evidence (JsonBuilder *builder,
+              const char *const *facts,
+              const char *(*lookup) (gpointer, const char *),
+              gpointer object)
+{
+  json_builder_set_member_name (builder, "evidence");
+  json_builder_begin_object (builder);
+  for (guint i = 0; facts[i] != NULL; i++)
+    {
+      const char *source = lookup (object, facts[i]);
+
+      if (source != NULL)
+        {
+          json_builder_set_member_name (builder, facts[i]);
+          json_builder_add_string_value (builder, source);
+        }
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_cpu (MtSystemInfo *self, JsonBuilder *builder)
+{
+  static const char *const facts[] = { "vendor",   "model-name",   "family", "model",
+                                       "stepping", "logical-cpus", "flags",  NULL };
+  const char *const *flags = mt_cpu_info_get_flags (self->cpu);
+
+  json_builder_set_member_name (builder, "cpu");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "vendor", mt_cpu_info_get_vendor (self->cpu));
+  add_string_or_null (builder, "vendor_id", mt_cpu_info_get_vendor_id (self->cpu));
+  add_string_or_null (builder, "model_name", mt_cpu_info_get_model_name (self->cpu));
+  add_int_or_null (builder, "family", mt_cpu_info_get_family (self->cpu));
+  add_int_or_null (builder, "model", mt_cpu_info_get_model (self->cpu));
+  add_int_or_null (builder, "stepping", mt_cpu_info_get_stepping (self->cpu));
+  json_builder_set_member_name (builder, "logical_cpus");
+  json_builder_add_int_value (builder, mt_cpu_info_get_logical_cpus (self->cpu));
+  json_builder_set_member_name (builder, "flags");
+  json_builder_begin_array (builder);
+  for (guint i = 0; flags[i] != NULL; i++)
+    json_builder_add_string_value (builder, flags[i]);
+  json_builder_end_array (builder);
+  add_evidence (builder, facts, (gpointer) mt_cpu_info_get_evidence, self->cpu);
+  json_builder_end_object (builder);
+}
+
+static void
+add_kernel (MtSystemInfo *self, JsonBuilder *builder)
+{
+  static const char *const facts[] = { "release", "version", "compiler", "config", NULL };
+  MtKconfig *config = mt_kernel_info_get_config (self->kernel);
+
+  json_builder_set_member_name (builder, "kernel");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "release", mt_kernel_info_get_release (self->kernel));
+  add_string_or_null (builder, "version", mt_kernel_info_get_version (self->kernel));
+  add_string_or_null (builder, "compiler", mt_kernel_info_get_compiler (self->kernel));
+  add_string_or_null (builder, "config_source",
+                      config != NULL ? mt_kconfig_get_source (config) : NULL);
+  json_builder_set_member_name (builder, "config_options");
+  json_builder_add_int_value (builder, config != NULL ? mt_kconfig_get_size (config) : 0);
+  add_evidence (builder, facts, (gpointer) mt_kernel_info_get_evidence, self->kernel);
+  json_builder_end_object (builder);
+}
+
+/**
+ * mt_system_info_to_json:
+ *
+ * The machine-readable form; its keys are documented in
+ * `docs/report-schema.md` and stay stable.
+ *
+ * Returns: (transfer full): a JSON object
+ */
+JsonNode *
+mt_system_info_to_json (MtSystemInfo *self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema_version");
+  json_builder_add_int_value (builder, MT_SYSTEM_INFO_SCHEMA_VERSION);
+  json_builder_set_member_name (builder, "sysroot");
+  json_builder_add_string_value (builder, mt_sysroot_get_path (self->sysroot));
+  add_cpu (self, builder);
+  add_kernel (self, builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+append_row (GString *out, const char *label, const char *value)
+{
+  glong width = g_utf8_strlen (label, -1);
+
+  g_string_append_printf (out, "  %s ", label);
+  for (glong i = width; i < 24; i++)
+    g_string_append_c (out, ' ');
+  g_string_append_printf (out, "%s\n", value != NULL ? value : _ ("unknown"));
+}
+
+static char *
+format_int (int value)
+{
+  return value >= 0 ? g_strdup_printf ("%d", value) : g_strdup (_ ("unknown"));
+}
+
+/**
+ * mt_system_info_to_text:
+ *
+ * Returns: (transfer full): the facts for a person, one per line
+ */
+char *
+mt_system_info_to_text (MtSystemInfo *self)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autofree char *vendor = NULL;
+  g_autofree char *fms = NULL;
+  g_autofree char *family = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *stepping = NULL;
+  g_autofree char *cpus = NULL;
+  g_autofree char *notable = NULL;
+  g_autofree char *nflags = NULL;
+  g_autofree char *config = NULL;
+  MtKconfig *kconfig;
+  const char *vendor_id;
+
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  vendor_id = mt_cpu_info_get_vendor_id (self->cpu);
+  if (vendor_id != NULL && g_strcmp0 (vendor_id, mt_cpu_info_get_vendor (self->cpu)) != 0)
+    vendor = g_strdup_printf ("%s (%s)", mt_cpu_info_get_vendor (self->cpu), vendor_id);
+  else
+    vendor = g_strdup (vendor_id);
+
+  family = format_int (mt_cpu_info_get_family (self->cpu));
+  model = format_int (mt_cpu_info_get_model (self->cpu));
+  stepping = format_int (mt_cpu_info_get_stepping (self->cpu));
+  fms = g_strdup_printf ("%s / %s / %s", family, model, stepping);
+  cpus = g_strdup_printf ("%u", mt_cpu_info_get_logical_cpus (self->cpu));
+  notable = mt_system_info_dup_notable_flags (self);
+  nflags = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u flag", "%u flags",
+                                         g_strv_length ((GStrv) mt_cpu_info_get_flags (self->cpu))),
+                            g_strv_length ((GStrv) mt_cpu_info_get_flags (self->cpu)));
+
+  kconfig = mt_kernel_info_get_config (self->kernel);
+  if (kconfig != NULL)
+    config = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u option)", "%s (%u options)",
+                                           mt_kconfig_get_size (kconfig)),
+                              mt_kconfig_get_source (kconfig), mt_kconfig_get_size (kconfig));
+  else
+    config = g_strdup (_ ("not found"));
+
+  if (!mt_sysroot_is_host (self->sysroot))
+    g_string_append_printf (out, _ ("Recorded system at %s"), mt_sysroot_get_path (self->sysroot));
+  if (out->len > 0)
+    g_string_append (out, "\n\n");
+
+  g_string_append_printf (out, "%s\n", _ ("Processor"));
+  append_row (out, _ ("Vendor"), vendor);
+  append_row (out, _ ("Model"), mt_cpu_info_get_model_name (self->cpu));
+  append_row (out, _ ("Family / model / stepping"), fms);
+  append_row (out, _ ("Logical CPUs"), cpus);
+  append_row (out, _ ("Notable features"), notable != NULL ? notable : _ ("none"));
+  append_row (out, _ ("Flags"), nflags);
+
+  g_string_append_printf (out, "\n%s\n", _ ("Kernel"));
+  append_row (out, _ ("Release"), mt_kernel_info_get_release (self->kernel));
+  append_row (out, _ ("Version"), mt_kernel_info_get_version (self->kernel));
+  append_row (out, _ ("Compiler"), mt_kernel_info_get_compiler (self->kernel));
+  append_row (out, _ ("Configuration"), config);
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -1,0 +1,38 @@
+/* mt-system-info.h
+ *
+ * Copyright 2026 The Modtune developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "mt-cpu-info.h"
+#include "mt-cpuid.h"
+#include "mt-kernel-info.h"
+#include "mt-sysroot.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_SYSTEM_INFO (mt_system_info_get_type ())
+
+G_DECLARE_FINAL_TYPE (MtSystemInfo, mt_system_info, MT, SYSTEM_INFO, GObject)
+
+MtSystemInfo *mt_system_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error);
+void mt_system_info_probe_async (MtSysroot *sysroot,
+                                 MtCpuid *cpuid,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data);
+MtSystemInfo *mt_system_info_probe_finish (GAsyncResult *result, GError **error);
+MtSysroot *mt_system_info_get_sysroot (MtSystemInfo *self);
+MtCpuInfo *mt_system_info_get_cpu (MtSystemInfo *self);
+MtKernelInfo *mt_system_info_get_kernel (MtSystemInfo *self);
+char *mt_system_info_dup_notable_flags (MtSystemInfo *self);
+JsonNode *mt_system_info_to_json (MtSystemInfo *self);
+char *mt_system_info_to_text (MtSystemInfo *self);
+
+G_END_DECLS
