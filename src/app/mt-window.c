@@ -129,16 +129,8 @@ show_info (MtWindow *self)
   MtSysroot *sysroot = mt_system_info_get_sysroot (self->info);
   guint n_flags = g_strv_length ((GStrv) flags);
 
-  if (mt_cpu_info_get_vendor_id (cpu) != NULL &&
-      g_strcmp0 (mt_cpu_info_get_vendor (cpu), mt_cpu_info_get_vendor_id (cpu)) != 0)
-    vendor =
-      g_strdup_printf ("%s (%s)", mt_cpu_info_get_vendor (cpu), mt_cpu_info_get_vendor_id (cpu));
-  else
-    vendor = g_strdup (mt_cpu_info_get_vendor_id (cpu));
-
-  if (mt_cpu_info_get_family (cpu) >= 0)
-    fms = g_strdup_printf ("%d / %d / %d", mt_cpu_info_get_family (cpu),
-                           mt_cpu_info_get_model (cpu), mt_cpu_info_get_stepping (cpu));
+  vendor = mt_cpu_info_dup_vendor_label (cpu);
+  fms = mt_cpu_info_dup_signature (cpu);
   cpus = g_strdup_printf ("%u", mt_cpu_info_get_logical_cpus (cpu));
   notable = mt_system_info_dup_notable_flags (self->info);
   all_flags = g_strjoinv (" ", (GStrv) flags);

@@ -357,6 +357,44 @@ mt_cpu_info_get_vendor (MtCpuInfo *self)
   return self->vendor_id;
 }
 
+/**
+ * mt_cpu_info_dup_vendor_label:
+ *
+ * Returns: (transfer full) (nullable): the vendor for a person, such as
+ *   `AMD (AuthenticAMD)`, or %NULL if unknown
+ */
+char *
+mt_cpu_info_dup_vendor_label (MtCpuInfo *self)
+{
+  const char *vendor;
+
+  g_return_val_if_fail (MT_IS_CPU_INFO (self), NULL);
+
+  vendor = mt_cpu_info_get_vendor (self);
+  if (vendor != NULL && g_strcmp0 (vendor, self->vendor_id) != 0)
+    return g_strdup_printf ("%s (%s)", vendor, self->vendor_id);
+
+  return g_strdup (self->vendor_id);
+}
+
+/**
+ * mt_cpu_info_dup_signature:
+ *
+ * Returns: (transfer full) (nullable): `family / model / stepping` in
+ *   decimal, or %NULL if the family is unknown
+ */
+char *
+mt_cpu_info_dup_signature (MtCpuInfo *self)
+{
+  g_return_val_if_fail (MT_IS_CPU_INFO (self), NULL);
+
+  if (self->family < 0)
+    return NULL;
+
+  return g_strdup_printf ("%d / %d / %d", self->family, MAX (self->model, 0),
+                          MAX (self->stepping, 0));
+}
+
 const char *
 mt_cpu_info_get_model_name (MtCpuInfo *self)
 {

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (MtCpuInfo, mt_cpu_info, MT, CPU_INFO, GObject)
 MtCpuInfo *mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error);
 const char *mt_cpu_info_get_vendor_id (MtCpuInfo *self);
 const char *mt_cpu_info_get_vendor (MtCpuInfo *self);
+char *mt_cpu_info_dup_vendor_label (MtCpuInfo *self);
+char *mt_cpu_info_dup_signature (MtCpuInfo *self);
 const char *mt_cpu_info_get_model_name (MtCpuInfo *self);
 int mt_cpu_info_get_family (MtCpuInfo *self);
 int mt_cpu_info_get_model (MtCpuInfo *self);

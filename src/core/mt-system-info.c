@@ -306,21 +306,29 @@ mt_system_info_to_json (MtSystemInfo *self)
   return json_builder_get_root (builder);
 }
 
+/* Rows of a text section; the values line up after the longest label. */
+typedef struct
+{
+  const char *label;
+  const char *value;
+} TextRow;
+
 static void
-append_row (GString *out, const char *label, const char *value)
+append_section (GString *out, const char *title, const TextRow *rows, guint n_rows)
 {
-  glong width = g_utf8_strlen (label, -1);
+  glong width = 0;
 
-  g_string_append_printf (out, "  %s ", label);
-  for (glong i = width; i < 24; i++)
-    g_string_append_c (out, ' ');
-  g_string_append_printf (out, "%s\n", value != NULL ? value : _ ("unknown"));
-}
+  for (guint i = 0; i < n_rows; i++)
+    width = MAX (width, g_utf8_strlen (rows[i].label, -1));
 
-static char *
-format_int (int value)
-{
-  return value >= 0 ? g_strdup_printf ("%d", value) : g_strdup (_ ("unknown"));
+  g_string_append_printf (out, "%s\n", title);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_string_append_printf (out, "  %s", rows[i].label);
+      for (glong pad = g_utf8_strlen (rows[i].label, -1); pad < width + 2; pad++)
+        g_string_append_c (out, ' ');
+      g_string_append_printf (out, "%s\n", rows[i].value != NULL ? rows[i].value : _ ("unknown"));
+    }
 }
 
 /**
@@ -334,28 +342,16 @@ mt_system_info_to_text (MtSystemInfo *self)
   g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *vendor = NULL;
   g_autofree char *fms = NULL;
-  g_autofree char *family = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *stepping = NULL;
   g_autofree char *cpus = NULL;
   g_autofree char *notable = NULL;
   g_autofree char *nflags = NULL;
   g_autofree char *config = NULL;
   MtKconfig *kconfig;
-  const char *vendor_id;
 
   g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
 
-  vendor_id = mt_cpu_info_get_vendor_id (self->cpu);
-  if (vendor_id != NULL && g_strcmp0 (vendor_id, mt_cpu_info_get_vendor (self->cpu)) != 0)
-    vendor = g_strdup_printf ("%s (%s)", mt_cpu_info_get_vendor (self->cpu), vendor_id);
-  else
-    vendor = g_strdup (vendor_id);
-
-  family = format_int (mt_cpu_info_get_family (self->cpu));
-  model = format_int (mt_cpu_info_get_model (self->cpu));
-  stepping = format_int (mt_cpu_info_get_stepping (self->cpu));
-  fms = g_strdup_printf ("%s / %s / %s", family, model, stepping);
+  vendor = mt_cpu_info_dup_vendor_label (self->cpu);
+  fms = mt_cpu_info_dup_signature (self->cpu);
   cpus = g_strdup_printf ("%u", mt_cpu_info_get_logical_cpus (self->cpu));
   notable = mt_system_info_dup_notable_flags (self);
   nflags = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u flag", "%u flags",
@@ -375,19 +371,26 @@ mt_system_info_to_text (MtSystemInfo *self)
   if (out->len > 0)
     g_string_append (out, "\n\n");
 
-  g_string_append_printf (out, "%s\n", _ ("Processor"));
-  append_row (out, _ ("Vendor"), vendor);
-  append_row (out, _ ("Model"), mt_cpu_info_get_model_name (self->cpu));
-  append_row (out, _ ("Family / model / stepping"), fms);
-  append_row (out, _ ("Logical CPUs"), cpus);
-  append_row (out, _ ("Notable features"), notable != NULL ? notable : _ ("none"));
-  append_row (out, _ ("Flags"), nflags);
+  {
+    const TextRow cpu_rows[] = {
+      { _ ("Vendor"), vendor },
+      { _ ("Model"), mt_cpu_info_get_model_name (self->cpu) },
+      { _ ("Family / model / stepping"), fms },
+      { _ ("Logical CPUs"), cpus },
+      { _ ("Notable features"), notable != NULL ? notable : _ ("none") },
+      { _ ("Flags"), nflags },
+    };
+    const TextRow kernel_rows[] = {
+      { _ ("Release"), mt_kernel_info_get_release (self->kernel) },
+      { _ ("Version"), mt_kernel_info_get_version (self->kernel) },
+      { _ ("Compiler"), mt_kernel_info_get_compiler (self->kernel) },
+      { _ ("Configuration"), config },
+    };
 
-  g_string_append_printf (out, "\n%s\n", _ ("Kernel"));
-  append_row (out, _ ("Release"), mt_kernel_info_get_release (self->kernel));
-  append_row (out, _ ("Version"), mt_kernel_info_get_version (self->kernel));
-  append_row (out, _ ("Compiler"), mt_kernel_info_get_compiler (self->kernel));
-  append_row (out, _ ("Configuration"), config);
+    append_section (out, _ ("Processor"), cpu_rows, G_N_ELEMENTS (cpu_rows));
+    g_string_append_c (out, '\n');
+    append_section (out, _ ("Kernel"), kernel_rows, G_N_ELEMENTS (kernel_rows));
+  }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
