@@ -31,10 +31,10 @@ const char *mt_hypervisor_info_get_container_id (MtHypervisorInfo *self);
 /* for a person: "KVM", "Microsoft Hyper-V", "none" … (nullable when none) */
 const char *mt_hypervisor_info_get_name (MtHypervisorInfo *self);
 /* (element-type utf8): the evidence for the decision, in the order it was weighed */
-GPtrArray  *mt_hypervisor_info_get_evidence (MtHypervisorInfo *self);
+GPtrArray *mt_hypervisor_info_get_evidence (MtHypervisorInfo *self);
 /* whether VT-x/AMD-V is visible to this guest (nested virtualization) */
-gboolean    mt_hypervisor_info_get_nested (MtHypervisorInfo *self);
+gboolean mt_hypervisor_info_get_nested (MtHypervisorInfo *self);
 /* adds the members of the "hypervisor" object into an open JSON object */
-void        mt_hypervisor_info_to_json (MtHypervisorInfo *self, JsonBuilder *builder);
+void mt_hypervisor_info_to_json (MtHypervisorInfo *self, JsonBuilder *builder);
 
 G_END_DECLS

@@ -34,16 +34,16 @@ G_DECLARE_FINAL_TYPE (MtPciDevice, mt_pci_device, MT, PCI_DEVICE, GObject)
  * sorted by address.  A machine without a PCI bus gives an empty array. */
 GPtrArray *mt_pci_probe (MtSysroot *sysroot, GError **error);
 
-const char *mt_pci_device_get_address (MtPciDevice *self);         /* "0000:00:02.0" */
-guint16     mt_pci_device_get_vendor_id (MtPciDevice *self);
-guint16     mt_pci_device_get_device_id (MtPciDevice *self);
-guint16     mt_pci_device_get_subsystem_vendor_id (MtPciDevice *self);
-guint16     mt_pci_device_get_subsystem_device_id (MtPciDevice *self);
-guint32     mt_pci_device_get_class (MtPciDevice *self);             /* 24 bits: 0x030000 */
-const char *mt_pci_device_get_vendor_name (MtPciDevice *self);     /* nullable, from pci.ids */
-const char *mt_pci_device_get_device_name (MtPciDevice *self);     /* nullable, from pci.ids */
-const char *mt_pci_device_get_driver (MtPciDevice *self);          /* nullable: bound driver */
-char       *mt_pci_device_dup_id (MtPciDevice *self);              /* "1af4:1041" */
-void        mt_pci_device_to_json (MtPciDevice *self, JsonBuilder *builder); /* one object */
+const char *mt_pci_device_get_address (MtPciDevice *self); /* "0000:00:02.0" */
+guint16 mt_pci_device_get_vendor_id (MtPciDevice *self);
+guint16 mt_pci_device_get_device_id (MtPciDevice *self);
+guint16 mt_pci_device_get_subsystem_vendor_id (MtPciDevice *self);
+guint16 mt_pci_device_get_subsystem_device_id (MtPciDevice *self);
+guint32 mt_pci_device_get_class (MtPciDevice *self);                  /* 24 bits: 0x030000 */
+const char *mt_pci_device_get_vendor_name (MtPciDevice *self);        /* nullable, from pci.ids */
+const char *mt_pci_device_get_device_name (MtPciDevice *self);        /* nullable, from pci.ids */
+const char *mt_pci_device_get_driver (MtPciDevice *self);             /* nullable: bound driver */
+char *mt_pci_device_dup_id (MtPciDevice *self);                       /* "1af4:1041" */
+void mt_pci_device_to_json (MtPciDevice *self, JsonBuilder *builder); /* one object */
 
 G_END_DECLS

@@ -93,20 +93,20 @@ class Errors(unittest.TestCase):
         self.assertFails(run("--sysroot", self.tmp, "detect"), 1, "/proc/cpuinfo", self.tmp)
 
     def test_unreadable_file(self):
-        shutil.copytree(EPYC, self.tmp, dirs_exist_ok=True)
+        shutil.copytree(EPYC, self.tmp, symlinks=True, dirs_exist_ok=True)
         os.chmod(self.tmp, 0o755)
         os.chmod(os.path.join(self.tmp, "proc", "cpuinfo"), 0)
         self.assertFails(run("--sysroot", self.tmp, "detect", unprivileged=True), 1,
                          "/proc/cpuinfo", "Permission denied")
 
     def test_cpuinfo_is_a_directory(self):
-        shutil.copytree(EPYC, self.tmp, dirs_exist_ok=True)
+        shutil.copytree(EPYC, self.tmp, symlinks=True, dirs_exist_ok=True)
         os.remove(os.path.join(self.tmp, "proc", "cpuinfo"))
         os.mkdir(os.path.join(self.tmp, "proc", "cpuinfo"))
         self.assertFails(run("--sysroot", self.tmp, "detect"), 1, "/proc/cpuinfo")
 
     def test_corrupt_config(self):
-        shutil.copytree(EPYC, self.tmp, dirs_exist_ok=True)
+        shutil.copytree(EPYC, self.tmp, symlinks=True, dirs_exist_ok=True)
         with open(os.path.join(self.tmp, "proc", "config.gz"), "wb") as f:
             f.write(gzip.compress(b"this is not a kernel config\n"))
         self.assertFails(run("--sysroot", self.tmp, "detect"), 1, "/proc/config.gz", "line 1")
