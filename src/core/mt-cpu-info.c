@@ -32,6 +32,7 @@ struct _MtCpuInfo
   int stepping;
   guint logical_cpus;
   GStrv flags;
+  GStrv vmx_flags;
   GHashTable *flag_set;
   GHashTable *evidence;
 };
@@ -48,6 +49,7 @@ mt_cpu_info_finalize (GObject *object)
   g_clear_pointer (&self->vendor_id, g_free);
   g_clear_pointer (&self->model_name, g_free);
   g_clear_pointer (&self->flags, g_strfreev);
+  g_clear_pointer (&self->vmx_flags, g_strfreev);
   g_clear_pointer (&self->flag_set, g_hash_table_unref);
   g_clear_pointer (&self->evidence, g_hash_table_unref);
 
@@ -102,23 +104,28 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-static void
-set_flags (MtCpuInfo *self, const char *value)
+static GStrv
+split_flags (const char *value)
 {
   g_auto (GStrv) words = g_strsplit_set (value, " \t", -1);
   g_autoptr (GPtrArray) flags = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; words[i] != NULL; i++)
-    {
-      if (words[i][0] != '\0' &&
-          !g_ptr_array_find_with_equal_func (flags, words[i], g_str_equal, NULL))
-        g_ptr_array_add (flags, g_strdup (words[i]));
-    }
+    if (words[i][0] != '\0' && g_hash_table_add (seen, words[i]))
+      g_ptr_array_add (flags, g_strdup (words[i]));
+
   g_ptr_array_sort (flags, compare_strings);
   g_ptr_array_add (flags, NULL);
 
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&flags), FALSE);
+}
+
+static void
+set_flags (MtCpuInfo *self, const char *value)
+{
   g_strfreev (self->flags);
-  self->flags = (GStrv) g_ptr_array_free (g_steal_pointer (&flags), FALSE);
+  self->flags = split_flags (value);
 
   g_hash_table_remove_all (self->flag_set);
   for (guint i = 0; self->flags[i] != NULL; i++)
@@ -186,6 +193,12 @@ parse_cpuinfo (MtCpuInfo *self, const char *text)
         {
           self->stepping = parse_int (value);
           set_evidence (self, "stepping", "%s: stepping", CPUINFO_PATH);
+        }
+      else if (g_str_equal (key, "vmx flags"))
+        {
+          g_strfreev (self->vmx_flags);
+          self->vmx_flags = split_flags (value);
+          set_evidence (self, "vmx-flags", "%s: vmx flags", CPUINFO_PATH);
         }
       else if (g_str_equal (key, "flags") || g_str_equal (key, "Features"))
         {
@@ -302,6 +315,8 @@ mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
 
   if (self->flags == NULL)
     self->flags = g_new0 (char *, 1);
+  if (self->vmx_flags == NULL)
+    self->vmx_flags = g_new0 (char *, 1);
 
   if (cpuid != NULL)
     apply_cpuid (self, cpuid);
@@ -451,6 +466,21 @@ mt_cpu_info_get_flags (MtCpuInfo *self)
   g_return_val_if_fail (MT_IS_CPU_INFO (self), NULL);
 
   return (const char *const *) self->flags;
+}
+
+/**
+ * mt_cpu_info_get_vmx_flags:
+ *
+ * Returns: (transfer none): the sorted names of the `vmx flags` line of
+ *   `/proc/cpuinfo` (Intel VT-x capabilities such as `ept`, `vpid`,
+ *   `unrestricted_guest`, `ept_1gb`); empty when there is none
+ */
+const char *const *
+mt_cpu_info_get_vmx_flags (MtCpuInfo *self)
+{
+  g_return_val_if_fail (MT_IS_CPU_INFO (self), NULL);
+
+  return (const char *const *) self->vmx_flags;
 }
 
 gboolean

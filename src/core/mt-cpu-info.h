@@ -29,6 +29,7 @@ int mt_cpu_info_get_model (MtCpuInfo *self);
 int mt_cpu_info_get_stepping (MtCpuInfo *self);
 guint mt_cpu_info_get_logical_cpus (MtCpuInfo *self);
 const char *const *mt_cpu_info_get_flags (MtCpuInfo *self);
+const char *const *mt_cpu_info_get_vmx_flags (MtCpuInfo *self);
 gboolean mt_cpu_info_has_flag (MtCpuInfo *self, const char *flag);
 const char *mt_cpu_info_get_evidence (MtCpuInfo *self, const char *fact);
 

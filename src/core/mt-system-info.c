@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mt-json.h"
 #include "mt-system-info.h"
 
 /**
@@ -25,8 +26,19 @@ struct _MtSystemInfo
 
   MtSysroot *sysroot;
   MtCpuInfo *cpu;
+  GPtrArray *cpu_features;
   MtKernelInfo *kernel;
+  MtKernelFeatures *kernel_features;
+  MtSecureBoot *secure_boot;
+  MtDistro *distro;
+  GPtrArray *problems; /* of Problem: what could not be detected, and why */
 };
+
+typedef struct
+{
+  char *area;
+  char *message;
+} Problem;
 
 G_DEFINE_FINAL_TYPE (MtSystemInfo, mt_system_info, G_TYPE_OBJECT)
 
@@ -46,7 +58,12 @@ mt_system_info_finalize (GObject *object)
 
   g_clear_object (&self->sysroot);
   g_clear_object (&self->cpu);
+  g_clear_pointer (&self->cpu_features, g_ptr_array_unref);
   g_clear_object (&self->kernel);
+  g_clear_object (&self->kernel_features);
+  g_clear_object (&self->secure_boot);
+  g_clear_object (&self->distro);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mt_system_info_parent_class)->finalize (object);
 }
@@ -60,8 +77,32 @@ mt_system_info_class_init (MtSystemInfoClass *klass)
 }
 
 static void
+problem_free (gpointer data)
+{
+  Problem *problem = data;
+
+  g_free (problem->area);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+static void
 mt_system_info_init (MtSystemInfo *self)
 {
+  self->problems = g_ptr_array_new_with_free_func (problem_free);
+}
+
+/* A detector that failed leaves its part of the report empty; the rest of
+ * the report stands, and says what is missing and why. */
+static void
+add_problem (MtSystemInfo *self, const char *area, GError *error)
+{
+  Problem *problem = g_new0 (Problem, 1);
+
+  problem->area = g_strdup (area);
+  problem->message = g_strdup (error->message);
+  g_ptr_array_add (self->problems, problem);
+  g_debug ("%s: %s", area, error->message);
 }
 
 /**
@@ -91,6 +132,20 @@ mt_system_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
   self->kernel = mt_kernel_info_probe (sysroot, error);
   if (self->kernel == NULL)
     return NULL;
+
+  self->cpu_features = mt_cpu_features_detect (self->cpu, cpuid);
+  self->kernel_features = mt_kernel_features_probe (sysroot, self->kernel, NULL);
+  self->secure_boot =
+    mt_secure_boot_probe (sysroot, mt_kernel_features_get_module_sig_force (self->kernel_features));
+
+  {
+    g_autoptr (GError) local_error = NULL;
+
+    self->distro =
+      mt_distro_probe (sysroot, mt_kernel_info_get_release (self->kernel), &local_error);
+    if (self->distro == NULL)
+      add_problem (self, "distro", local_error);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -171,6 +226,72 @@ mt_system_info_get_kernel (MtSystemInfo *self)
 }
 
 /**
+ * mt_system_info_get_cpu_features:
+ *
+ * Returns: (transfer none) (element-type MtCpuFeature): the named features
+ */
+GPtrArray *
+mt_system_info_get_cpu_features (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->cpu_features;
+}
+
+MtKernelFeatures *
+mt_system_info_get_kernel_features (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->kernel_features;
+}
+
+MtSecureBoot *
+mt_system_info_get_secure_boot (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->secure_boot;
+}
+
+/**
+ * mt_system_info_get_distro:
+ *
+ * Returns: (transfer none) (nullable): the distribution, or %NULL if its
+ *   os-release could not be parsed (see the problems)
+ */
+MtDistro *
+mt_system_info_get_distro (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->distro;
+}
+
+/**
+ * mt_system_info_dup_problems:
+ *
+ * Returns: (transfer full): one line per part that could not be
+ *   detected, `area: message`; empty when everything was read
+ */
+GStrv
+mt_system_info_dup_problems (MtSystemInfo *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  for (guint i = 0; i < self->problems->len; i++)
+    {
+      const Problem *problem = g_ptr_array_index (self->problems, i);
+
+      g_strv_builder_take (builder, g_strdup_printf ("%s: %s", problem->area, problem->message));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/**
  * mt_system_info_dup_notable_flags:
  *
  * Returns: (transfer full) (nullable): the features that matter for VMware
@@ -194,26 +315,6 @@ mt_system_info_dup_notable_flags (MtSystemInfo *self)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder, const char *key, const char *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int_or_null (JsonBuilder *builder, const char *key, int value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value >= 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_evidence (JsonBuilder *builder,
               const char *const *facts,
               const char *(*lookup) (gpointer, const char *),
@@ -226,10 +327,7 @@ add_evidence (JsonBuilder *builder,
       const char *source = lookup (object, facts[i]);
 
       if (source != NULL)
-        {
-          json_builder_set_member_name (builder, facts[i]);
-          json_builder_add_string_value (builder, source);
-        }
+        mt_json_add_string (builder, facts[i], source);
     }
   json_builder_end_object (builder);
 }
@@ -237,26 +335,26 @@ add_evidence (JsonBuilder *builder,
 static void
 add_cpu (MtSystemInfo *self, JsonBuilder *builder)
 {
-  static const char *const facts[] = { "vendor",   "model-name",   "family", "model",
-                                       "stepping", "logical-cpus", "flags",  NULL };
-  const char *const *flags = mt_cpu_info_get_flags (self->cpu);
+  static const char *const facts[] = { "vendor", "model-name", "family",
+                                       "model",  "stepping",   "logical-cpus",
+                                       "flags",  "vmx-flags",  NULL };
+  MtCpuInfo *cpu = self->cpu;
 
   json_builder_set_member_name (builder, "cpu");
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "vendor", mt_cpu_info_get_vendor (self->cpu));
-  add_string_or_null (builder, "vendor_id", mt_cpu_info_get_vendor_id (self->cpu));
-  add_string_or_null (builder, "model_name", mt_cpu_info_get_model_name (self->cpu));
-  add_int_or_null (builder, "family", mt_cpu_info_get_family (self->cpu));
-  add_int_or_null (builder, "model", mt_cpu_info_get_model (self->cpu));
-  add_int_or_null (builder, "stepping", mt_cpu_info_get_stepping (self->cpu));
-  json_builder_set_member_name (builder, "logical_cpus");
-  json_builder_add_int_value (builder, mt_cpu_info_get_logical_cpus (self->cpu));
-  json_builder_set_member_name (builder, "flags");
-  json_builder_begin_array (builder);
-  for (guint i = 0; flags[i] != NULL; i++)
-    json_builder_add_string_value (builder, flags[i]);
-  json_builder_end_array (builder);
-  add_evidence (builder, facts, (gpointer) mt_cpu_info_get_evidence, self->cpu);
+  mt_json_add_string (builder, "vendor", mt_cpu_info_get_vendor (cpu));
+  mt_json_add_string (builder, "vendor_id", mt_cpu_info_get_vendor_id (cpu));
+  mt_json_add_string (builder, "model_name", mt_cpu_info_get_model_name (cpu));
+  mt_json_add_int (builder, "family", mt_cpu_info_get_family (cpu),
+                   mt_cpu_info_get_family (cpu) >= 0);
+  mt_json_add_int (builder, "model", mt_cpu_info_get_model (cpu), mt_cpu_info_get_model (cpu) >= 0);
+  mt_json_add_int (builder, "stepping", mt_cpu_info_get_stepping (cpu),
+                   mt_cpu_info_get_stepping (cpu) >= 0);
+  mt_json_add_int (builder, "logical_cpus", mt_cpu_info_get_logical_cpus (cpu), TRUE);
+  mt_json_add_strv (builder, "flags", mt_cpu_info_get_flags (cpu));
+  mt_json_add_strv (builder, "vmx_flags", mt_cpu_info_get_vmx_flags (cpu));
+  mt_cpu_features_to_json (self->cpu_features, builder);
+  add_evidence (builder, facts, (gpointer) mt_cpu_info_get_evidence, cpu);
   json_builder_end_object (builder);
 }
 
@@ -268,15 +366,50 @@ add_kernel (MtSystemInfo *self, JsonBuilder *builder)
 
   json_builder_set_member_name (builder, "kernel");
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "release", mt_kernel_info_get_release (self->kernel));
-  add_string_or_null (builder, "version", mt_kernel_info_get_version (self->kernel));
-  add_string_or_null (builder, "compiler", mt_kernel_info_get_compiler (self->kernel));
-  add_string_or_null (builder, "config_source",
+  mt_json_add_string (builder, "release", mt_kernel_info_get_release (self->kernel));
+  mt_json_add_string (builder, "version", mt_kernel_info_get_version (self->kernel));
+  mt_json_add_string (builder, "compiler", mt_kernel_info_get_compiler (self->kernel));
+  mt_json_add_string (builder, "config_source",
                       config != NULL ? mt_kconfig_get_source (config) : NULL);
-  json_builder_set_member_name (builder, "config_options");
-  json_builder_add_int_value (builder, config != NULL ? mt_kconfig_get_size (config) : 0);
+  mt_json_add_int (builder, "config_options", config != NULL ? mt_kconfig_get_size (config) : 0,
+                   TRUE);
+  mt_kernel_features_to_json (self->kernel_features, builder);
   add_evidence (builder, facts, (gpointer) mt_kernel_info_get_evidence, self->kernel);
   json_builder_end_object (builder);
+}
+
+static void
+add_object (JsonBuilder *builder,
+            const char *key,
+            gpointer object,
+            void (*to_json) (gpointer, JsonBuilder *))
+{
+  json_builder_set_member_name (builder, key);
+  if (object == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  to_json (object, builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_problems (MtSystemInfo *self, JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "problems");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->problems->len; i++)
+    {
+      const Problem *problem = g_ptr_array_index (self->problems, i);
+
+      json_builder_begin_object (builder);
+      mt_json_add_string (builder, "area", problem->area);
+      mt_json_add_string (builder, "message", problem->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 /**
@@ -295,12 +428,13 @@ mt_system_info_to_json (MtSystemInfo *self)
   g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "schema_version");
-  json_builder_add_int_value (builder, MT_SYSTEM_INFO_SCHEMA_VERSION);
-  json_builder_set_member_name (builder, "sysroot");
-  json_builder_add_string_value (builder, mt_sysroot_get_path (self->sysroot));
+  mt_json_add_int (builder, "schema_version", MT_SYSTEM_INFO_SCHEMA_VERSION, TRUE);
+  mt_json_add_string (builder, "sysroot", mt_sysroot_get_path (self->sysroot));
   add_cpu (self, builder);
   add_kernel (self, builder);
+  add_object (builder, "secure_boot", self->secure_boot, (gpointer) mt_secure_boot_to_json);
+  add_object (builder, "distro", self->distro, (gpointer) mt_distro_to_json);
+  add_problems (self, builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -10,9 +10,13 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "mt-cpu-features.h"
 #include "mt-cpu-info.h"
 #include "mt-cpuid.h"
+#include "mt-distro.h"
+#include "mt-kernel-features.h"
 #include "mt-kernel-info.h"
+#include "mt-secure-boot.h"
 #include "mt-sysroot.h"
 
 G_BEGIN_DECLS
@@ -31,6 +35,11 @@ MtSystemInfo *mt_system_info_probe_finish (GAsyncResult *result, GError **error)
 MtSysroot *mt_system_info_get_sysroot (MtSystemInfo *self);
 MtCpuInfo *mt_system_info_get_cpu (MtSystemInfo *self);
 MtKernelInfo *mt_system_info_get_kernel (MtSystemInfo *self);
+GPtrArray *mt_system_info_get_cpu_features (MtSystemInfo *self);
+MtKernelFeatures *mt_system_info_get_kernel_features (MtSystemInfo *self);
+MtSecureBoot *mt_system_info_get_secure_boot (MtSystemInfo *self);
+MtDistro *mt_system_info_get_distro (MtSystemInfo *self);
+GStrv mt_system_info_dup_problems (MtSystemInfo *self);
 char *mt_system_info_dup_notable_flags (MtSystemInfo *self);
 JsonNode *mt_system_info_to_json (MtSystemInfo *self);
 char *mt_system_info_to_text (MtSystemInfo *self);
