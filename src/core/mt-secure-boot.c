@@ -189,8 +189,14 @@ mt_secure_boot_probe (MtSysroot *sysroot, int module_sig_force)
   else if (self->enabled == 0 && (self->lockdown != NULL || self->sig_enforce == 0))
     {
       self->unsigned_load = 1;
-      self->summary = g_strdup (_ ("Secure Boot is off and signatures are not enforced: unsigned "
-                                   "modules load, and taint the kernel."));
+      if (self->efi)
+        self->summary = g_strdup (_ ("Secure Boot is off and signatures are not enforced: unsigned "
+                                     "modules load, and taint the kernel."));
+      else
+        self->summary =
+          g_strdup (_ ("This machine did not boot with UEFI, so there is no Secure Boot, "
+                       "and signatures are not enforced: unsigned modules load, and "
+                       "taint the kernel."));
     }
   else
     {
