@@ -25,8 +25,10 @@ typedef struct
 
 static const MtCliCommand commands[] = {
   /* TRANSLATORS: summary of the "detect" command in modtunectl --help */
-  { "detect", N_("Show the detected processor and kernel"), mt_cli_detect },
-};
+  { "detect", N_("Show what this machine is, with the evidence of each fact"), mt_cli_detect },
+    /* TRANSLATORS: summary of the "report" command in modtunectl --help */
+    { "report", N_("Write a hardware report (Markdown, HTML, JSON or text)"), mt_cli_report },
+  };
 
 void
 mt_cli_add_global_options (GOptionContext *context, MtCliGlobal *global)

@@ -13,6 +13,7 @@
 
 #include "mt-cli.h"
 #include "mt-core.h"
+#include "mt-report.h"
 
 /* modtunectl detect [--json] [--sysroot DIR] [--cpuid FILE] */
 int
@@ -20,8 +21,6 @@ mt_cli_detect (MtCliGlobal *global, int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (MtSysroot) sysroot = NULL;
-  g_autoptr (MtCpuid) cpuid = NULL;
   g_autoptr (MtSystemInfo) info = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -30,7 +29,7 @@ mt_cli_detect (MtCliGlobal *global, int argc, char **argv)
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (
-    context, _ ("Show the detected processor and kernel, with the evidence of each fact."));
+    context, _ ("Show what Modtune detects on this machine, with the evidence of each fact."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   mt_cli_add_global_options (context, global);
@@ -46,21 +45,7 @@ mt_cli_detect (MtCliGlobal *global, int argc, char **argv)
       return mt_cli_usage_error (message);
     }
 
-  sysroot = mt_sysroot_new (global->sysroot, &error);
-  if (sysroot == NULL)
-    {
-      mt_cli_print_error (error);
-      return MT_CLI_EXIT_FAILURE;
-    }
-
-  cpuid = mt_cpuid_new_for_sysroot (sysroot, global->cpuid, &error);
-  if (error != NULL)
-    {
-      mt_cli_print_error (error);
-      return MT_CLI_EXIT_FAILURE;
-    }
-
-  info = mt_system_info_probe (sysroot, cpuid, &error);
+  info = mt_cli_detect_system (global, &error);
   if (info == NULL)
     {
       mt_cli_print_error (error);
@@ -76,7 +61,7 @@ mt_cli_detect (MtCliGlobal *global, int argc, char **argv)
     }
   else
     {
-      g_autofree char *text = mt_system_info_to_text (info);
+      g_autofree char *text = mt_report_render (info, MT_REPORT_FORMAT_TEXT);
 
       g_print ("%s", text);
     }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include "mt-core.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +30,9 @@ void mt_cli_add_global_options (GOptionContext *context, MtCliGlobal *global);
 int mt_cli_usage_error (const char *message);
 void mt_cli_print_error (const GError *error);
 
+MtSystemInfo *mt_cli_detect_system (MtCliGlobal *global, GError **error);
+
 int mt_cli_detect (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_report (MtCliGlobal *global, int argc, char **argv);
 
 G_END_DECLS

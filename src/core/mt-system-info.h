@@ -42,6 +42,5 @@ MtDistro *mt_system_info_get_distro (MtSystemInfo *self);
 GStrv mt_system_info_dup_problems (MtSystemInfo *self);
 char *mt_system_info_dup_notable_flags (MtSystemInfo *self);
 JsonNode *mt_system_info_to_json (MtSystemInfo *self);
-char *mt_system_info_to_text (MtSystemInfo *self);
 
 G_END_DECLS

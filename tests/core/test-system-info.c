@@ -57,21 +57,6 @@ test_json (void)
 }
 
 static void
-test_text (void)
-{
-  g_autoptr (MtSystemInfo) info = probe_fixture ();
-  g_autofree char *text = mt_system_info_to_text (info);
-  g_autofree char *notable = mt_system_info_dup_notable_flags (info);
-
-  g_assert_cmpstr (notable, ==, "sse4_2 avx avx2 avx512f aes sha_ni bmi1 bmi2");
-  g_assert_nonnull (strstr (text, "Recorded system at "));
-  g_assert_nonnull (strstr (text, "AMD (AuthenticAMD)"));
-  g_assert_nonnull (strstr (text, "25 / 17 / 1"));
-  g_assert_nonnull (strstr (text, "6.18.44-fc-v669"));
-  g_assert_nonnull (strstr (text, notable));
-}
-
-static void
 probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **out = user_data;
@@ -107,7 +92,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/system-info/json", test_json);
-  g_test_add_func ("/system-info/text", test_text);
   g_test_add_func ("/system-info/async", test_async);
 
   return g_test_run ();

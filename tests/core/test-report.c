@@ -1,0 +1,176 @@
+/* test-report.c
+ *
+ * Copyright 2026 The Modtune developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "mt-core.h"
+#include "mt-report.h"
+#include "mt-test-util.h"
+
+/* Golden files: the reports of each recorded machine, with the fixture's
+ * path replaced by @SYSROOT@.  Run with MT_UPDATE_GOLDEN=1 to rewrite them
+ * after a deliberate change, and read the diff before committing it. */
+
+static MtSystemInfo *
+probe_fixture (const char *name)
+{
+  g_autofree char *path = mt_test_fixture_path ("sysroots", name, NULL);
+  g_autofree char *dump = mt_test_fixture_path ("sysroots", name, "cpuid.txt", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MtSysroot) root = mt_sysroot_new (path, &error);
+  g_autoptr (MtCpuid) cpuid = NULL;
+  MtSystemInfo *info;
+
+  g_assert_no_error (error);
+  if (g_file_test (dump, G_FILE_TEST_EXISTS))
+    {
+      cpuid = mt_cpuid_new_from_file (dump, &error);
+      g_assert_no_error (error);
+    }
+  info = mt_system_info_probe (root, cpuid, &error);
+  g_assert_no_error (error);
+
+  return info;
+}
+
+static char *
+replace_all (const char *text, const char *needle, const char *replacement)
+{
+  g_auto (GStrv) parts = g_strsplit (text, needle, -1);
+
+  return g_strjoinv (replacement, parts);
+}
+
+static void
+check_golden (gconstpointer data)
+{
+  const char *machine = "kvm-amd-epyc";
+  MtReportFormat format = GPOINTER_TO_INT (data);
+  g_autoptr (MtSystemInfo) info = probe_fixture (machine);
+  g_autofree char *fixture = mt_test_fixture_path ("sysroots", machine, NULL);
+  g_autofree char *raw = mt_report_render (info, format);
+  g_autofree char *escaped_fixture = g_markup_escape_text (fixture, -1);
+  g_autofree char *tmp = replace_all (raw, fixture, "@SYSROOT@");
+  g_autofree char *report = replace_all (tmp, escaped_fixture, "@SYSROOT@");
+  g_autofree char *name =
+    g_strdup_printf ("%s.%s", machine, mt_report_format_to_extension (format));
+  g_autofree char *golden_path =
+    g_build_filename (g_getenv ("MT_TEST_FIXTURES"), "..", "core", "golden", name, NULL);
+  g_autofree char *golden = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (g_getenv ("MT_UPDATE_GOLDEN") != NULL)
+    {
+      g_file_set_contents (golden_path, report, -1, &error);
+      g_assert_no_error (error);
+      g_test_message ("rewrote %s", golden_path);
+    }
+
+  g_file_get_contents (golden_path, &golden, NULL, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (report, golden) != 0)
+    {
+      g_autofree char *actual = g_build_filename (g_get_tmp_dir (), name, NULL);
+
+      g_file_set_contents (actual, report, -1, NULL);
+      g_test_message ("the report differs from %s; it is in %s", golden_path, actual);
+    }
+  g_assert_cmpstr (report, ==, golden);
+}
+
+static void
+test_json_parses (void)
+{
+  g_autoptr (MtSystemInfo) info = probe_fixture ("kvm-amd-epyc");
+  g_autofree char *text = mt_report_render (info, MT_REPORT_FORMAT_JSON);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (
+    json_object_get_string_member (json_object_get_object_member (root, "cpu"), "vendor"), ==,
+    "AMD");
+  g_assert_true (json_object_has_member (root, "secure_boot"));
+  g_assert_true (json_object_has_member (root, "problems"));
+}
+
+static void
+test_html_escapes (void)
+{
+  g_autofree char *tree = mt_test_tree_new ();
+  g_autoptr (MtSysroot) root = NULL;
+  g_autoptr (MtSystemInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *md = NULL;
+
+  /* a hostile model name must not become markup */
+  mt_test_tree_write (tree, "proc/cpuinfo",
+                      "processor\t: 0\nmodel name\t: <script>alert(1)</script> | x\n", -1);
+  mt_test_tree_write (tree, "proc/sys/kernel/osrelease", "6.12.0\n", -1);
+  root = mt_sysroot_new (tree, &error);
+  info = mt_system_info_probe (root, NULL, &error);
+  g_assert_no_error (error);
+
+  html = mt_report_render (info, MT_REPORT_FORMAT_HTML);
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+  g_assert_true (g_str_has_suffix (html, "</html>\n"));
+
+  md = mt_report_render (info, MT_REPORT_FORMAT_MARKDOWN);
+  g_assert_null (strstr (md, "<script>"));
+  g_assert_nonnull (strstr (md, "\\<script> \\| x"));
+
+  mt_test_tree_free (g_steal_pointer (&tree));
+}
+
+static void
+test_write_and_formats (void)
+{
+  g_autoptr (MtSystemInfo) info = probe_fixture ("kvm-amd-epyc");
+  g_autoptr (GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  MtReportFormat format;
+
+  g_assert_true (mt_report_write (info, MT_REPORT_FORMAT_TEXT, stream, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)), >, 500);
+
+  g_assert_true (mt_report_format_from_string ("md", &format, NULL));
+  g_assert_cmpint (format, ==, MT_REPORT_FORMAT_MARKDOWN);
+  g_assert_true (mt_report_format_from_string ("html", &format, NULL));
+  g_assert_cmpint (format, ==, MT_REPORT_FORMAT_HTML);
+  g_assert_false (mt_report_format_from_string ("pdf", &format, &error));
+  g_assert_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "markdown, html, json or text"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/report/golden/text", GINT_TO_POINTER (MT_REPORT_FORMAT_TEXT),
+                        check_golden);
+  g_test_add_data_func ("/report/golden/markdown", GINT_TO_POINTER (MT_REPORT_FORMAT_MARKDOWN),
+                        check_golden);
+  g_test_add_data_func ("/report/golden/html", GINT_TO_POINTER (MT_REPORT_FORMAT_HTML),
+                        check_golden);
+  g_test_add_data_func ("/report/golden/json", GINT_TO_POINTER (MT_REPORT_FORMAT_JSON),
+                        check_golden);
+  g_test_add_func ("/report/json-parses", test_json_parses);
+  g_test_add_func ("/report/html-escapes", test_html_escapes);
+  g_test_add_func ("/report/write-and-formats", test_write_and_formats);
+
+  return g_test_run ();
+}
