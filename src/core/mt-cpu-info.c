@@ -292,7 +292,6 @@ apply_cpuid (MtCpuInfo *self, MtCpuid *cpuid)
 MtCpuInfo *
 mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
 {
-  g_autoptr (MtCpuInfo) self = NULL;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (MT_IS_SYSROOT (sysroot), NULL);
@@ -302,6 +301,24 @@ mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
   text = mt_sysroot_read_text (sysroot, CPUINFO_PATH, error);
   if (text == NULL)
     return NULL;
+
+  return mt_cpu_info_new_from_text (text, cpuid, error);
+}
+
+/**
+ * mt_cpu_info_new_from_text:
+ * @text: the contents of a `/proc/cpuinfo`
+ * @cpuid: (nullable): where to ask CPUID, or %NULL to use only @text
+ *
+ * Returns: (transfer full): the processor, or %NULL if @text lists none
+ */
+MtCpuInfo *
+mt_cpu_info_new_from_text (const char *text, MtCpuid *cpuid, GError **error)
+{
+  g_autoptr (MtCpuInfo) self = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (cpuid == NULL || MT_IS_CPUID (cpuid), NULL);
 
   self = g_object_new (MT_TYPE_CPU_INFO, NULL);
   parse_cpuinfo (self, text);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MtCpuInfo, mt_cpu_info, MT, CPU_INFO, GObject)
 
 MtCpuInfo *mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error);
+MtCpuInfo *mt_cpu_info_new_from_text (const char *text, MtCpuid *cpuid, GError **error);
 const char *mt_cpu_info_get_vendor_id (MtCpuInfo *self);
 const char *mt_cpu_info_get_vendor (MtCpuInfo *self);
 char *mt_cpu_info_dup_vendor_label (MtCpuInfo *self);
