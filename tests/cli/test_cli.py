@@ -70,6 +70,45 @@ class Detect(unittest.TestCase):
             self.assertEqual(info["cpu"]["evidence"]["vendor"], "CPUID instruction: leaf 0x0 EBX/EDX/ECX")
 
 
+class Report(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_markdown_is_the_default(self):
+        r = run("--sysroot", EPYC, "--cpuid", EPYC_CPUID, "report")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("## Modtune "), r.stdout[:200])
+        self.assertIn("### Processor", r.stdout)
+        self.assertIn("| Vendor | AMD (AuthenticAMD) |", r.stdout)
+
+    def test_every_format(self):
+        for fmt, start in (("markdown", "## Modtune"), ("html", "<!DOCTYPE html>"),
+                           ("json", "{"), ("text", "Modtune")):
+            with self.subTest(format=fmt):
+                r = run("report", "--format", fmt, "--sysroot", EPYC)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertTrue(r.stdout.startswith(start), r.stdout[:100])
+        info = json.loads(run("report", "--format", "json", "--sysroot", EPYC).stdout)
+        self.assertEqual(info["kernel"]["release"], "6.18.44-fc-v669")
+
+    def test_output_file(self):
+        out = os.path.join(self.tmp, "report.html")
+        r = run("--sysroot", EPYC, "report", "-f", "html", "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        with open(out) as f:
+            html = f.read()
+        self.assertTrue(html.endswith("</html>\n"))
+        # a second report replaces the first whole
+        r = run("--sysroot", EPYC, "report", "-f", "text", "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertNotIn("<html", f.read())
+
+
 class Errors(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
@@ -119,6 +158,12 @@ class Errors(unittest.TestCase):
 
     def test_missing_cpuid_dump(self):
         self.assertFails(run("detect", "--cpuid", "/nonexistent/dump"), 1, "/nonexistent/dump")
+
+    def test_report_errors(self):
+        self.assertFails(run("report", "--format", "pdf"), 2, "pdf", "markdown, html, json or text")
+        self.assertFails(run("--sysroot", EPYC, "report", "-o", "/nonexistent/dir/report.md"), 1,
+                         "cannot write the report to /nonexistent/dir/report.md")
+        self.assertFails(run("--sysroot", "/nonexistent", "report"), 1, "/nonexistent")
 
     def test_usage(self):
         self.assertFails(run("frobnicate"), 2, "Unknown command", "--help")
