@@ -40,6 +40,7 @@ struct _MtCpuInfo
 G_DEFINE_FINAL_TYPE (MtCpuInfo, mt_cpu_info, G_TYPE_OBJECT)
 
 #define CPUINFO_PATH "/proc/cpuinfo"
+#define ONLINE_PATH  "/sys/devices/system/cpu/online"
 
 static void
 mt_cpu_info_finalize (GObject *object)
@@ -139,6 +140,7 @@ parse_cpuinfo (MtCpuInfo *self, const char *text)
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   gboolean first_block = TRUE;
   gboolean seen_processor = FALSE;
+  int processors_line = -1;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -166,6 +168,13 @@ parse_cpuinfo (MtCpuInfo *self, const char *text)
           continue;
         }
 
+      /* s390x: "# processors    : 4" */
+      if (g_str_equal (key, "# processors"))
+        {
+          processors_line = parse_int (value);
+          continue;
+        }
+
       if (!first_block)
         continue;
 
@@ -178,6 +187,15 @@ parse_cpuinfo (MtCpuInfo *self, const char *text)
         {
           self->model_name = g_strdup (value);
           set_evidence (self, "model-name", "%s: model name", CPUINFO_PATH);
+        }
+      /* other architectures name the model differently: "cpu" (POWER),
+       * "cpu model" (MIPS), "uarch" (RISC-V), "Processor" (32-bit ARM) */
+      else if ((g_str_equal (key, "cpu") || g_str_equal (key, "cpu model") ||
+                g_str_equal (key, "uarch") || g_str_equal (key, "Processor")) &&
+               self->model_name == NULL && *value != '\0')
+        {
+          self->model_name = g_strdup (value);
+          set_evidence (self, "model-name", "%s: %s", CPUINFO_PATH, key);
         }
       else if (g_str_equal (key, "cpu family"))
         {
@@ -207,9 +225,37 @@ parse_cpuinfo (MtCpuInfo *self, const char *text)
         }
     }
 
-  if (self->logical_cpus > 0)
+  if (self->logical_cpus == 0 && processors_line > 0)
+    {
+      self->logical_cpus = (guint) processors_line;
+      set_evidence (self, "logical-cpus", "%s: # processors", CPUINFO_PATH);
+    }
+  else if (self->logical_cpus > 0)
     set_evidence (self, "logical-cpus", "%s: %u “processor” entries", CPUINFO_PATH,
                   self->logical_cpus);
+}
+
+/* "0-3,6,8-11" -> 10; 0 for anything malformed */
+static guint
+count_cpu_list (const char *list)
+{
+  g_auto (GStrv) ranges = g_strsplit (list, ",", -1);
+  guint count = 0;
+
+  for (guint i = 0; ranges[i] != NULL; i++)
+    {
+      g_auto (GStrv) ends = g_strsplit (ranges[i], "-", 2);
+      guint64 first, last;
+
+      if (!g_ascii_string_to_unsigned (ends[0], 10, 0, 65535, &first, NULL))
+        return 0;
+      last = first;
+      if (ends[1] != NULL && !g_ascii_string_to_unsigned (ends[1], 10, first, 65535, &last, NULL))
+        return 0;
+      count += (guint) (last - first + 1);
+    }
+
+  return count;
 }
 
 static void
@@ -292,7 +338,10 @@ apply_cpuid (MtCpuInfo *self, MtCpuid *cpuid)
 MtCpuInfo *
 mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
 {
+  g_autoptr (MtCpuInfo) self = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *online = NULL;
+  guint n_online;
 
   g_return_val_if_fail (MT_IS_SYSROOT (sysroot), NULL);
   g_return_val_if_fail (cpuid == NULL || MT_IS_CPUID (cpuid), NULL);
@@ -302,7 +351,20 @@ mt_cpu_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
   if (text == NULL)
     return NULL;
 
-  return mt_cpu_info_new_from_text (text, cpuid, error);
+  self = mt_cpu_info_new_from_text (text, cpuid, error);
+  if (self == NULL)
+    return NULL;
+
+  /* The kernel's own list of online CPUs is what lscpu counts; cpuinfo
+   * agrees on x86 but not on every architecture or kernel. */
+  online = mt_sysroot_read_line (sysroot, ONLINE_PATH, NULL);
+  if (online != NULL && (n_online = count_cpu_list (online)) > 0)
+    {
+      self->logical_cpus = n_online;
+      set_evidence (self, "logical-cpus", "%s: %s", ONLINE_PATH, online);
+    }
+
+  return g_steal_pointer (&self);
 }
 
 /**

@@ -52,7 +52,8 @@ test_recorded_with_cpuid (void)
   g_assert_nonnull (strstr (mt_cpu_info_get_evidence (cpu, "vendor"), "leaf 0x0"));
   g_assert_nonnull (strstr (mt_cpu_info_get_evidence (cpu, "model-name"), "0x80000002"));
   g_assert_cmpstr (mt_cpu_info_get_evidence (cpu, "flags"), ==, "/proc/cpuinfo: flags");
-  g_assert_nonnull (strstr (mt_cpu_info_get_evidence (cpu, "logical-cpus"), "2"));
+  g_assert_cmpstr (mt_cpu_info_get_evidence (cpu, "logical-cpus"), ==,
+                   "/sys/devices/system/cpu/online: 0-1");
 }
 
 static void
@@ -105,6 +106,54 @@ test_arm64 (void)
 }
 
 static void
+test_other_architectures (void)
+{
+  const struct
+  {
+    const char *cpuinfo;
+    const char *online;
+    guint cpus;
+    const char *model;
+    const char *evidence;
+  } cases[] = {
+    /* s390x lists "# processors" and "processor N:" lines */
+    { "vendor_id       : IBM/S390\n# processors    : 4\nbogomips per cpu: 3241.00\n"
+      "processor 0: version = FF,  identification = 0133E8,  machine = 3906\n",
+      NULL, 4, NULL, "/proc/cpuinfo: # processors" },
+    { "processor\t: 0\ncpu\t\t: POWER9 (architected), altivec supported\n\nprocessor\t: 1\n"
+      "cpu\t\t: POWER9 (architected), altivec supported\n",
+      NULL, 2, "POWER9 (architected), altivec supported", "/proc/cpuinfo: 2 “processor” entries" },
+    { "processor\t: 0\nhart\t\t: 1\nisa\t\t: rv64imafdc_zicsr\nuarch\t\t: sifive,u74-mc\n", "0-3",
+      4, "sifive,u74-mc", "/sys/devices/system/cpu/online: 0-3" },
+    /* the kernel's online list wins over cpuinfo; a malformed one is ignored */
+    { "processor\t: 0\nprocessor\t: 1\n", "0-1,4,6-7", 5, NULL,
+      "/sys/devices/system/cpu/online: 0-1,4,6-7" },
+    { "processor\t: 0\nprocessor\t: 1\n", "3-1", 2, NULL, "/proc/cpuinfo: 2 “processor” entries" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *tree = mt_test_tree_new ();
+      g_autoptr (MtSysroot) root = NULL;
+      g_autoptr (MtCpuInfo) cpu = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_test_message ("case %u", i);
+      mt_test_tree_write (tree, "proc/cpuinfo", cases[i].cpuinfo, -1);
+      if (cases[i].online != NULL)
+        mt_test_tree_write (tree, "sys/devices/system/cpu/online", cases[i].online, -1);
+      root = mt_sysroot_new (tree, &error);
+      cpu = mt_cpu_info_probe (root, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (mt_cpu_info_get_logical_cpus (cpu), ==, cases[i].cpus);
+      g_assert_cmpstr (mt_cpu_info_get_model_name (cpu), ==, cases[i].model);
+      g_assert_cmpstr (mt_cpu_info_get_evidence (cpu, "logical-cpus"), ==, cases[i].evidence);
+
+      mt_test_tree_free (g_steal_pointer (&tree));
+    }
+}
+
+static void
 test_errors (void)
 {
   g_autofree char *tree = mt_test_tree_new ();
@@ -136,6 +185,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cpu-info/recorded-with-cpuid", test_recorded_with_cpuid);
   g_test_add_func ("/cpu-info/recorded-files-only", test_recorded_files_only);
   g_test_add_func ("/cpu-info/arm64", test_arm64);
+  g_test_add_func ("/cpu-info/other-architectures", test_other_architectures);
   g_test_add_func ("/cpu-info/errors", test_errors);
 
   return g_test_run ();
