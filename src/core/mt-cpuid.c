@@ -369,11 +369,11 @@ mt_cpuid_query (MtCpuid *self, guint32 leaf, guint32 subleaf, MtCpuidRegs *regs)
   if (leaf < 0x40000000)
     base = 0;
   else if (leaf < 0x80000000)
-    base = 0x40000000;
+    base = leaf & 0xffffff00; /* each hypervisor interface has a block of 0x100 leaves */
   else
     base = 0x80000000;
 
-  if (base == 0x40000000)
+  if (base >= 0x40000000 && base < 0x80000000)
     {
       MtCpuidRegs l1;
 
@@ -392,7 +392,8 @@ mt_cpuid_query (MtCpuid *self, guint32 leaf, guint32 subleaf, MtCpuidRegs *regs)
     }
 
   /* Out of range; the hypervisor range reports 0 for "up to 0x40000001". */
-  if (leaf > range.eax && !(base == 0x40000000 && range.eax == 0 && leaf == 0x40000001))
+  if (leaf > range.eax &&
+      !(base >= 0x40000000 && base < 0x80000000 && range.eax == 0 && leaf == base + 1))
     return FALSE;
 
   return raw_query (self, leaf, subleaf, regs);

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mt-cpuid.h"
+#include "mt-paravirt.h"
 #include "mt-sysroot.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,14 @@ const char *mt_hypervisor_info_get_name (MtHypervisorInfo *self);
 GPtrArray *mt_hypervisor_info_get_evidence (MtHypervisorInfo *self);
 /* whether VT-x/AMD-V is visible to this guest (nested virtualization) */
 gboolean mt_hypervisor_info_get_nested (MtHypervisorInfo *self);
+/* whether this is Xen's dom0 (the id is then "none", as systemd-detect-virt says) */
+gboolean mt_hypervisor_info_get_xen_dom0 (MtHypervisorInfo *self);
+/* (element-type utf8): what showed VT-x/AMD-V, or its absence */
+GPtrArray *mt_hypervisor_info_get_nested_evidence (MtHypervisorInfo *self);
+/* a DMI string by its /sys/class/dmi/id name ("sys_vendor" …), or NULL */
+const char *mt_hypervisor_info_get_dmi (MtHypervisorInfo *self, const char *key);
+/* paravirtual features, clocksource and devices */
+MtParavirt *mt_hypervisor_info_get_paravirt (MtHypervisorInfo *self);
 /* adds the members of the "hypervisor" object into an open JSON object */
 void mt_hypervisor_info_to_json (MtHypervisorInfo *self, JsonBuilder *builder);
 

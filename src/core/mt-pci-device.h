@@ -33,13 +33,19 @@ G_DECLARE_FINAL_TYPE (MtPciDevice, mt_pci_device, MT, PCI_DEVICE, GObject)
 /* All PCI devices of @sysroot (libpci, sysfs method on <sysroot>/sys/bus/pci),
  * sorted by address.  A machine without a PCI bus gives an empty array. */
 GPtrArray *mt_pci_probe (MtSysroot *sysroot, GError **error);
+MtPciDevice *mt_pci_device_new (const char *address,
+                                guint16 vendor_id,
+                                guint16 device_id,
+                                guint32 class_code,
+                                const char *driver);
 
 const char *mt_pci_device_get_address (MtPciDevice *self); /* "0000:00:02.0" */
 guint16 mt_pci_device_get_vendor_id (MtPciDevice *self);
 guint16 mt_pci_device_get_device_id (MtPciDevice *self);
 guint16 mt_pci_device_get_subsystem_vendor_id (MtPciDevice *self);
 guint16 mt_pci_device_get_subsystem_device_id (MtPciDevice *self);
-guint32 mt_pci_device_get_class (MtPciDevice *self);                  /* 24 bits: 0x030000 */
+guint32 mt_pci_device_get_class (MtPciDevice *self); /* 24 bits: 0x030000 */
+guint8 mt_pci_device_get_revision (MtPciDevice *self);
 const char *mt_pci_device_get_vendor_name (MtPciDevice *self);        /* nullable, from pci.ids */
 const char *mt_pci_device_get_device_name (MtPciDevice *self);        /* nullable, from pci.ids */
 const char *mt_pci_device_get_driver (MtPciDevice *self);             /* nullable: bound driver */

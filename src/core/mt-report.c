@@ -290,6 +290,7 @@ build_hypervisor (GPtrArray *sections, JsonObject *hv)
   JsonArray *paravirt = get_array (hv, "paravirt");
   JsonArray *devices = get_array (hv, "devices");
   g_autofree char *name = NULL;
+  g_autofree char *nested_evidence = NULL;
 
   if (hv == NULL)
     return;
@@ -304,8 +305,8 @@ build_hypervisor (GPtrArray *sections, JsonObject *hv)
       get_str (hv, "id"));
   add_row (section, _ ("Hypervisor"), name, NULL);
   add_json_row (section, hv, "container", _ ("Container"), NULL);
-  add_json_row (section, hv, "nested", _ ("VT-x/AMD-V visible to this guest"),
-                get_str (hv, "nested_evidence"));
+  nested_evidence = get (hv, "nested_evidence");
+  add_json_row (section, hv, "nested", _ ("VT-x/AMD-V visible to this guest"), nested_evidence);
   if (json_object_has_member (hv, "clocksource"))
     add_json_row (section, hv, "clocksource", _ ("Clock source"),
                   "/sys/devices/system/clocksource");

@@ -31,6 +31,12 @@ struct _MtSystemInfo
   MtKernelFeatures *kernel_features;
   MtSecureBoot *secure_boot;
   MtDistro *distro;
+  GPtrArray *pci;  /* of MtPciDevice */
+  GPtrArray *gpus; /* of MtPciDevice */
+  MtHypervisorInfo *hypervisor;
+  MtStorageInfo *storage;
+  MtModulesInfo *modules;
+  MtVmwareInfo *vmware;
   GPtrArray *problems; /* of Problem: what could not be detected, and why */
 };
 
@@ -63,6 +69,12 @@ mt_system_info_finalize (GObject *object)
   g_clear_object (&self->kernel_features);
   g_clear_object (&self->secure_boot);
   g_clear_object (&self->distro);
+  g_clear_pointer (&self->pci, g_ptr_array_unref);
+  g_clear_pointer (&self->gpus, g_ptr_array_unref);
+  g_clear_object (&self->hypervisor);
+  g_clear_object (&self->storage);
+  g_clear_object (&self->modules);
+  g_clear_object (&self->vmware);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mt_system_info_parent_class)->finalize (object);
@@ -95,14 +107,52 @@ mt_system_info_init (MtSystemInfo *self)
 /* A detector that failed leaves its part of the report empty; the rest of
  * the report stands, and says what is missing and why. */
 static void
-add_problem (MtSystemInfo *self, const char *area, GError *error)
+add_problem (MtSystemInfo *self, const char *area, GError *error_owned)
 {
+  g_autoptr (GError) error = error_owned;
   Problem *problem = g_new0 (Problem, 1);
 
   problem->area = g_strdup (area);
   problem->message = g_strdup (error->message);
   g_ptr_array_add (self->problems, problem);
   g_debug ("%s: %s", area, error->message);
+}
+
+/* Everything but the processor and the kernel release: a detector that
+ * fails here leaves a problem in the report, not a failed detection. */
+static void
+probe_devices (MtSystemInfo *self, MtSysroot *sysroot, MtCpuid *cpuid)
+{
+  const char *release = mt_kernel_info_get_release (self->kernel);
+  GError *error = NULL;
+
+  self->distro = mt_distro_probe (sysroot, release, &error);
+  if (self->distro == NULL)
+    add_problem (self, "distribution", g_steal_pointer (&error));
+
+  self->pci = mt_pci_probe (sysroot, &error);
+  if (self->pci == NULL)
+    {
+      add_problem (self, "PCI devices", g_steal_pointer (&error));
+      self->pci = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  self->gpus = mt_gpu_list (self->pci);
+
+  self->hypervisor = mt_hypervisor_info_probe (sysroot, cpuid, self->pci, &error);
+  if (self->hypervisor == NULL)
+    add_problem (self, "hypervisor", g_steal_pointer (&error));
+
+  self->storage = mt_storage_info_probe (sysroot, &error);
+  if (self->storage == NULL)
+    add_problem (self, "storage", g_steal_pointer (&error));
+
+  self->modules = mt_modules_info_probe (sysroot, release, &error);
+  if (self->modules == NULL)
+    add_problem (self, "kernel modules", g_steal_pointer (&error));
+
+  self->vmware = mt_vmware_info_probe (sysroot, &error);
+  if (self->vmware == NULL)
+    add_problem (self, "VMware Workstation", g_steal_pointer (&error));
 }
 
 /**
@@ -138,14 +188,7 @@ mt_system_info_probe (MtSysroot *sysroot, MtCpuid *cpuid, GError **error)
   self->secure_boot =
     mt_secure_boot_probe (sysroot, mt_kernel_features_get_module_sig_force (self->kernel_features));
 
-  {
-    g_autoptr (GError) local_error = NULL;
-
-    self->distro =
-      mt_distro_probe (sysroot, mt_kernel_info_get_release (self->kernel), &local_error);
-    if (self->distro == NULL)
-      add_problem (self, "distro", local_error);
-  }
+  probe_devices (self, sysroot, cpuid);
 
   return g_steal_pointer (&self);
 }
@@ -266,6 +309,85 @@ mt_system_info_get_distro (MtSystemInfo *self)
   g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
 
   return self->distro;
+}
+
+/**
+ * mt_system_info_get_hypervisor:
+ *
+ * Returns: (transfer none) (nullable): the hypervisor and container, or
+ *   %NULL if they could not be detected
+ */
+MtHypervisorInfo *
+mt_system_info_get_hypervisor (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->hypervisor;
+}
+
+/**
+ * mt_system_info_get_pci_devices:
+ *
+ * Returns: (transfer none) (element-type MtPciDevice): every PCI device
+ */
+GPtrArray *
+mt_system_info_get_pci_devices (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->pci;
+}
+
+/**
+ * mt_system_info_get_gpus:
+ *
+ * Returns: (transfer none) (element-type MtPciDevice): the display controllers
+ */
+GPtrArray *
+mt_system_info_get_gpus (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->gpus;
+}
+
+/**
+ * mt_system_info_get_storage:
+ *
+ * Returns: (transfer none) (nullable): the NVMe storage
+ */
+MtStorageInfo *
+mt_system_info_get_storage (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->storage;
+}
+
+/**
+ * mt_system_info_get_modules:
+ *
+ * Returns: (transfer none) (nullable): the state of the modules that matter
+ */
+MtModulesInfo *
+mt_system_info_get_modules (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->modules;
+}
+
+/**
+ * mt_system_info_get_vmware:
+ *
+ * Returns: (transfer none) (nullable): VMware Workstation
+ */
+MtVmwareInfo *
+mt_system_info_get_vmware (MtSystemInfo *self)
+{
+  g_return_val_if_fail (MT_IS_SYSTEM_INFO (self), NULL);
+
+  return self->vmware;
 }
 
 /**
@@ -432,7 +554,21 @@ mt_system_info_to_json (MtSystemInfo *self)
   mt_json_add_string (builder, "sysroot", mt_sysroot_get_path (self->sysroot));
   add_cpu (self, builder);
   add_kernel (self, builder);
+  add_object (builder, "hypervisor", self->hypervisor, (gpointer) mt_hypervisor_info_to_json);
   add_object (builder, "secure_boot", self->secure_boot, (gpointer) mt_secure_boot_to_json);
+  add_object (builder, "storage", self->storage, (gpointer) mt_storage_info_to_json);
+  json_builder_set_member_name (builder, "gpus");
+  mt_gpu_list_to_json (self->gpus, builder);
+  json_builder_set_member_name (builder, "pci");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->pci->len; i++)
+    mt_pci_device_to_json (g_ptr_array_index (self->pci, i), builder);
+  json_builder_end_array (builder);
+  /* these add their own members: module_support and modules; vmware */
+  if (self->modules != NULL)
+    mt_modules_info_to_json (self->modules, builder);
+  if (self->vmware != NULL)
+    mt_vmware_info_to_json (self->vmware, builder);
   add_object (builder, "distro", self->distro, (gpointer) mt_distro_to_json);
   add_problems (self, builder);
   json_builder_end_object (builder);

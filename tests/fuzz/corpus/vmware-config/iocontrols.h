@@ -1,0 +1,1 @@
+#define VMMON_VERSION (417 << 16 | 0)
