@@ -519,6 +519,7 @@ build_vmware (GPtrArray *sections, JsonObject *vmware)
     return;
 
   section = add_section (sections, _ ("VMware Workstation"));
+  section->summary = g_strdup (get_str (vmware, "warning"));
   add_json_row (section, vmware, "installed", _ ("Installed"), get_str (vmware, "config_file"));
   if (!json_object_get_boolean_member_with_default (vmware, "installed", FALSE))
     return;
@@ -560,7 +561,7 @@ build_vmware (GPtrArray *sections, JsonObject *vmware)
 }
 
 static void
-build_modules (GPtrArray *sections, JsonObject *modules)
+build_modules (GPtrArray *sections, JsonObject *modules, JsonObject *support)
 {
   const char *columns[] = { _ ("Module"), _ ("State"),   _ ("Version"),
                             _ ("Signer"), _ ("Used by"), NULL };
@@ -572,6 +573,10 @@ build_modules (GPtrArray *sections, JsonObject *modules)
     return;
 
   section = add_section (sections, _ ("Kernel modules"));
+  if (support != NULL && !json_object_get_boolean_member_with_default (support, "loadable", TRUE))
+    section->summary = g_strdup_printf (
+      _ ("This kernel cannot load modules (%s): VMware's modules cannot be used with it."),
+      get_str (support, "evidence") != NULL ? get_str (support, "evidence") : "CONFIG_MODULES");
   table = add_table (section, NULL, columns);
   names = json_object_get_members (modules);
   for (GList *l = names; l != NULL; l = l->next)
@@ -627,7 +632,7 @@ build_sections (JsonObject *root)
   build_kernel (sections, get_object (root, "kernel"));
   build_secure_boot (sections, get_object (root, "secure_boot"));
   build_vmware (sections, get_object (root, "vmware"));
-  build_modules (sections, get_object (root, "modules"));
+  build_modules (sections, get_object (root, "modules"), get_object (root, "module_support"));
   build_storage (sections, get_object (root, "storage"));
   build_gpus (sections, get_array (root, "gpus"));
   build_distro (sections, get_object (root, "distro"));

@@ -47,11 +47,18 @@ replace_all (const char *text, const char *needle, const char *replacement)
   return g_strjoinv (replacement, parts);
 }
 
+typedef struct
+{
+  const char *machine;
+  MtReportFormat format;
+} GoldenCase;
+
 static void
 check_golden (gconstpointer data)
 {
-  const char *machine = "kvm-amd-epyc";
-  MtReportFormat format = GPOINTER_TO_INT (data);
+  const GoldenCase *golden_case = data;
+  const char *machine = golden_case->machine;
+  MtReportFormat format = golden_case->format;
   g_autoptr (MtSystemInfo) info = probe_fixture (machine);
   g_autofree char *fixture = mt_test_fixture_path ("sysroots", machine, NULL);
   g_autofree char *raw = mt_report_render (info, format);
@@ -165,14 +172,34 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_data_func ("/report/golden/text", GINT_TO_POINTER (MT_REPORT_FORMAT_TEXT),
-                        check_golden);
-  g_test_add_data_func ("/report/golden/markdown", GINT_TO_POINTER (MT_REPORT_FORMAT_MARKDOWN),
-                        check_golden);
-  g_test_add_data_func ("/report/golden/html", GINT_TO_POINTER (MT_REPORT_FORMAT_HTML),
-                        check_golden);
-  g_test_add_data_func ("/report/golden/json", GINT_TO_POINTER (MT_REPORT_FORMAT_JSON),
-                        check_golden);
+  {
+    /* the recorded development machine, a Workstation host, a VMware guest */
+    static const char *const machines[] = { "kvm-amd-epyc", "workstation-17.6-host",
+                                            "vmware-guest" };
+    static const struct
+    {
+      const char *name;
+      MtReportFormat format;
+    } formats[] = {
+      { "text", MT_REPORT_FORMAT_TEXT },
+      { "markdown", MT_REPORT_FORMAT_MARKDOWN },
+      { "html", MT_REPORT_FORMAT_HTML },
+      { "json", MT_REPORT_FORMAT_JSON },
+    };
+    static GoldenCase cases[G_N_ELEMENTS (machines) * G_N_ELEMENTS (formats)];
+
+    for (guint m = 0; m < G_N_ELEMENTS (machines); m++)
+      for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+        {
+          GoldenCase *c = &cases[m * G_N_ELEMENTS (formats) + f];
+          g_autofree char *path =
+            g_strdup_printf ("/report/golden/%s/%s", machines[m], formats[f].name);
+
+          c->machine = machines[m];
+          c->format = formats[f].format;
+          g_test_add_data_func (path, c, check_golden);
+        }
+  }
   g_test_add_func ("/report/json-parses", test_json_parses);
   g_test_add_func ("/report/html-escapes", test_html_escapes);
   g_test_add_func ("/report/write-and-formats", test_write_and_formats);
