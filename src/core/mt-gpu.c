@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "mt-json.h"
 #include "mt-gpu.h"
 
 /**
@@ -40,16 +41,6 @@ mt_gpu_list (GPtrArray *pci_devices)
   return gpus;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder, const char *key, const char *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * mt_gpu_list_to_json:
  * @gpus: (element-type MtPciDevice): from mt_gpu_list()
@@ -72,12 +63,12 @@ mt_gpu_list_to_json (GPtrArray *gpus, JsonBuilder *b)
       g_autofree char *class_code = g_strdup_printf ("0x%06x", mt_pci_device_get_class (dev));
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "address", mt_pci_device_get_address (dev));
-      add_string_or_null (b, "id", id);
-      add_string_or_null (b, "vendor", mt_pci_device_get_vendor_name (dev));
-      add_string_or_null (b, "device", mt_pci_device_get_device_name (dev));
-      add_string_or_null (b, "driver", mt_pci_device_get_driver (dev));
-      add_string_or_null (b, "class", class_code);
+      mt_json_add_string (b, "address", mt_pci_device_get_address (dev));
+      mt_json_add_string (b, "id", id);
+      mt_json_add_string (b, "vendor", mt_pci_device_get_vendor_name (dev));
+      mt_json_add_string (b, "device", mt_pci_device_get_device_name (dev));
+      mt_json_add_string (b, "driver", mt_pci_device_get_driver (dev));
+      mt_json_add_string (b, "class", class_code);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

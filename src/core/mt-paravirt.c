@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mt-json.h"
 #include "mt-paravirt.h"
 #include "mt-pci-device.h"
 
@@ -957,16 +958,6 @@ mt_paravirt_get_devices (MtParavirt *self)
   return self->devices;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder, const char *key, const char *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * mt_paravirt_features_to_json:
  *
@@ -985,12 +976,12 @@ mt_paravirt_features_to_json (MtParavirt *self, JsonBuilder *builder)
       const MtParavirtFeature *feature = g_ptr_array_index (self->features, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", feature->id);
-      add_string_or_null (builder, "name", feature->name);
+      mt_json_add_string (builder, "id", feature->id);
+      mt_json_add_string (builder, "name", feature->name);
       json_builder_set_member_name (builder, "present");
       json_builder_add_boolean_value (builder, feature->present);
-      add_string_or_null (builder, "description", feature->description);
-      add_string_or_null (builder, "evidence", feature->evidence);
+      mt_json_add_string (builder, "description", feature->description);
+      mt_json_add_string (builder, "evidence", feature->evidence);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1014,13 +1005,13 @@ mt_paravirt_devices_to_json (MtParavirt *self, JsonBuilder *builder)
       const MtParavirtDevice *device = g_ptr_array_index (self->devices, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "address", device->address);
-      add_string_or_null (builder, "id", device->id);
-      add_string_or_null (builder, "name", device->name);
-      add_string_or_null (builder, "kind",
+      mt_json_add_string (builder, "address", device->address);
+      mt_json_add_string (builder, "id", device->id);
+      mt_json_add_string (builder, "name", device->name);
+      mt_json_add_string (builder, "kind",
                           device->kind == MT_PARAVIRT_DEVICE_EMULATED ? "emulated" : "paravirtual");
-      add_string_or_null (builder, "driver", device->driver);
-      add_string_or_null (builder, "note", device->note);
+      mt_json_add_string (builder, "driver", device->driver);
+      mt_json_add_string (builder, "note", device->note);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

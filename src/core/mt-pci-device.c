@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <pci/pci.h>
 
+#include "mt-json.h"
 #include "mt-error.h"
 #include "mt-pci-device.h"
 
@@ -529,16 +530,6 @@ mt_pci_device_dup_id (MtPciDevice *self)
   return g_strdup_printf ("%04x:%04x", self->vendor_id, self->device_id);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder, const char *key, const char *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * mt_pci_device_to_json:
  *
@@ -561,14 +552,14 @@ mt_pci_device_to_json (MtPciDevice *self, JsonBuilder *builder)
   class_code = g_strdup_printf ("0x%06x", self->class_code);
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "address", self->address);
-  add_string_or_null (builder, "id", id);
-  add_string_or_null (builder, "vendor", self->vendor_name);
-  add_string_or_null (builder, "device", self->device_name);
-  add_string_or_null (builder, "subsystem", subsystem);
-  add_string_or_null (builder, "class", class_code);
+  mt_json_add_string (builder, "address", self->address);
+  mt_json_add_string (builder, "id", id);
+  mt_json_add_string (builder, "vendor", self->vendor_name);
+  mt_json_add_string (builder, "device", self->device_name);
+  mt_json_add_string (builder, "subsystem", subsystem);
+  mt_json_add_string (builder, "class", class_code);
   json_builder_set_member_name (builder, "revision");
   json_builder_add_int_value (builder, self->revision);
-  add_string_or_null (builder, "driver", self->driver);
+  mt_json_add_string (builder, "driver", self->driver);
   json_builder_end_object (builder);
 }
