@@ -571,6 +571,10 @@ mt_modinfo_parse (const char *data, gsize len, GError **error)
   table =
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
+  /* an empty section: no arithmetic on a NULL pointer */
+  if (len == 0)
+    return g_steal_pointer (&table);
+
   for (p = data, end = data + len; p < end;)
     {
       const char *nul = memchr (p, '\0', end - p);

@@ -436,10 +436,12 @@ mt_system_info_dup_notable_flags (MtSystemInfo *self)
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+typedef const char *(*EvidenceLookup) (gpointer object, const char *fact);
+
 static void
 add_evidence (JsonBuilder *builder,
               const char *const *facts,
-              const char *(*lookup) (gpointer, const char *),
+              EvidenceLookup lookup,
               gpointer object)
 {
   json_builder_set_member_name (builder, "evidence");
@@ -452,6 +454,19 @@ add_evidence (JsonBuilder *builder,
         mt_json_add_string (builder, facts[i], source);
     }
   json_builder_end_object (builder);
+}
+
+/* Called through EvidenceLookup: the exact type, never a cast function. */
+static const char *
+cpu_evidence (gpointer object, const char *fact)
+{
+  return mt_cpu_info_get_evidence (MT_CPU_INFO (object), fact);
+}
+
+static const char *
+kernel_evidence (gpointer object, const char *fact)
+{
+  return mt_kernel_info_get_evidence (MT_KERNEL_INFO (object), fact);
 }
 
 static void
@@ -476,7 +491,7 @@ add_cpu (MtSystemInfo *self, JsonBuilder *builder)
   mt_json_add_strv (builder, "flags", mt_cpu_info_get_flags (cpu));
   mt_json_add_strv (builder, "vmx_flags", mt_cpu_info_get_vmx_flags (cpu));
   mt_cpu_features_to_json (self->cpu_features, builder);
-  add_evidence (builder, facts, (gpointer) mt_cpu_info_get_evidence, cpu);
+  add_evidence (builder, facts, cpu_evidence, cpu);
   json_builder_end_object (builder);
 }
 
@@ -496,25 +511,23 @@ add_kernel (MtSystemInfo *self, JsonBuilder *builder)
   mt_json_add_int (builder, "config_options", config != NULL ? mt_kconfig_get_size (config) : 0,
                    TRUE);
   mt_kernel_features_to_json (self->kernel_features, builder);
-  add_evidence (builder, facts, (gpointer) mt_kernel_info_get_evidence, self->kernel);
+  add_evidence (builder, facts, kernel_evidence, self->kernel);
   json_builder_end_object (builder);
 }
 
-static void
-add_object (JsonBuilder *builder,
-            const char *key,
-            gpointer object,
-            void (*to_json) (gpointer, JsonBuilder *))
+/* Starts the object @key, or writes null and returns FALSE when the
+ * detector behind it failed. */
+static gboolean
+begin_object_or_null (JsonBuilder *builder, const char *key, gpointer object)
 {
   json_builder_set_member_name (builder, key);
   if (object == NULL)
     {
       json_builder_add_null_value (builder);
-      return;
+      return FALSE;
     }
   json_builder_begin_object (builder);
-  to_json (object, builder);
-  json_builder_end_object (builder);
+  return TRUE;
 }
 
 static void
@@ -554,9 +567,21 @@ mt_system_info_to_json (MtSystemInfo *self)
   mt_json_add_string (builder, "sysroot", mt_sysroot_get_path (self->sysroot));
   add_cpu (self, builder);
   add_kernel (self, builder);
-  add_object (builder, "hypervisor", self->hypervisor, (gpointer) mt_hypervisor_info_to_json);
-  add_object (builder, "secure_boot", self->secure_boot, (gpointer) mt_secure_boot_to_json);
-  add_object (builder, "storage", self->storage, (gpointer) mt_storage_info_to_json);
+  if (begin_object_or_null (builder, "hypervisor", self->hypervisor))
+    {
+      mt_hypervisor_info_to_json (self->hypervisor, builder);
+      json_builder_end_object (builder);
+    }
+  if (begin_object_or_null (builder, "secure_boot", self->secure_boot))
+    {
+      mt_secure_boot_to_json (self->secure_boot, builder);
+      json_builder_end_object (builder);
+    }
+  if (begin_object_or_null (builder, "storage", self->storage))
+    {
+      mt_storage_info_to_json (self->storage, builder);
+      json_builder_end_object (builder);
+    }
   json_builder_set_member_name (builder, "gpus");
   mt_gpu_list_to_json (self->gpus, builder);
   json_builder_set_member_name (builder, "pci");
@@ -569,7 +594,11 @@ mt_system_info_to_json (MtSystemInfo *self)
     mt_modules_info_to_json (self->modules, builder);
   if (self->vmware != NULL)
     mt_vmware_info_to_json (self->vmware, builder);
-  add_object (builder, "distro", self->distro, (gpointer) mt_distro_to_json);
+  if (begin_object_or_null (builder, "distro", self->distro))
+    {
+      mt_distro_to_json (self->distro, builder);
+      json_builder_end_object (builder);
+    }
   add_problems (self, builder);
   json_builder_end_object (builder);
 
