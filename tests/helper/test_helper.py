@@ -90,10 +90,16 @@ class Helper(unittest.TestCase):
             time.sleep(0.05)
         return p
 
+    def helper_stderr(self, p):
+        p.terminate()
+        p.wait(10)
+        return p.stderr.read()
+
     def test_get_system_info(self):
-        self.start_and_wait()
+        p = self.start_and_wait()
         r = self.bus.gdbus("call", "--dest", BUS_NAME, "--object-path", OBJECT,
-                           "--method", "io.github.modtune.Helper1.GetSystemInfo")
+                           "--method", "io.github.modtune.Helper1.GetSystemInfo", check=False)
+        self.assertEqual(r.returncode, 0, r.stderr + self.helper_stderr(p))
         self.assertIn(f"'kernel-release': <'{os.uname().release}'>", r.stdout)
         self.assertIn(f"'cpu-logical-cpus': <uint32 {os.cpu_count()}>", r.stdout)
 
