@@ -9,7 +9,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -35,6 +39,8 @@
 /* ustar header fields: offset and length */
 #define NAME_OFF     0
 #define NAME_LEN     100
+#define MODE_OFF     100
+#define MODE_LEN     8
 #define SIZE_OFF     124
 #define SIZE_LEN     12
 #define CHKSUM_OFF   148
@@ -340,13 +346,27 @@ has_no_data (char type)
   return strchr ("123456", type) != NULL && type != '\0';
 }
 
-static GBytes *
-find_member (Reader *reader, const char *name, gsize max_size, GError **error)
+/* One entry as the walker hands it over: the visitor reads or skips its
+ * data (read_data()/skip_data()); what it leaves is skipped for it. */
+typedef struct
 {
-  g_autoptr (GBytes) found = NULL;
+  const char *name; /* as stored, not normalized */
+  char type;
+  guint32 mode;
+  guint64 size; /* of its data in the archive: 0 for links, devices … */
+} Entry;
+
+typedef gboolean (*EntryVisitor) (Reader *reader,
+                                  const Entry *entry,
+                                  gpointer user_data,
+                                  GError **error);
+
+/* Walks every entry of the archive, following GNU long names and pax
+ * headers, checking every checksum, and calls @visit for each. */
+static gboolean
+walk_entries (Reader *reader, EntryVisitor visit, gpointer user_data, GError **error)
+{
   g_autofree char *long_name = NULL;
-  const char *wanted = normalize_name (name);
-  gboolean found_other_type = FALSE;
   guint64 pax_size = 0;
   gboolean has_pax_size = FALSE;
 
@@ -354,35 +374,32 @@ find_member (Reader *reader, const char *name, gsize max_size, GError **error)
     {
       guint8 block[BLOCK_SIZE];
       g_autofree char *entry_name = NULL;
-      gboolean eof;
       guint64 size;
+      guint64 mode;
+      guint64 data_start;
+      gboolean eof;
+      Entry entry;
       char type;
 
       if (g_cancellable_set_error_if_cancelled (reader->cancellable, error))
-        return NULL;
+        return FALSE;
 
       if (entries >= MAX_ENTRIES)
-        {
-          set_damaged (reader, error, _ ("it holds more entries than Modtune reads"));
-          return NULL;
-        }
+        return set_damaged (reader, error, _ ("it holds more entries than Modtune reads"));
 
       if (!read_block (reader, block, &eof, error))
-        return NULL;
+        return FALSE;
       if (eof || is_zero_block (block))
-        break;
+        return TRUE;
 
       if (!checksum_is_valid (block))
-        {
-          set_damaged (reader, error, _ ("a header checksum does not match"));
-          return NULL;
-        }
+        return set_damaged (reader, error, _ ("a header checksum does not match"));
 
       if (!parse_number (block + SIZE_OFF, SIZE_LEN, &size))
-        {
-          set_damaged (reader, error, _ ("an entry size is not a number"));
-          return NULL;
-        }
+        return set_damaged (reader, error, _ ("an entry size is not a number"));
+
+      if (!parse_number (block + MODE_OFF, MODE_LEN, &mode))
+        mode = 0;
 
       type = (char) block[TYPEFLAG_OFF];
 
@@ -394,13 +411,10 @@ find_member (Reader *reader, const char *name, gsize max_size, GError **error)
             g_autoptr (GBytes) data = NULL;
 
             if (size > (type == 'L' ? MAX_LONG_NAME : MAX_PAX_HEADER))
-              {
-                set_damaged (reader, error, _ ("a long name or pax header is too large"));
-                return NULL;
-              }
+              return set_damaged (reader, error, _ ("a long name or pax header is too large"));
             data = read_data (reader, size, error);
             if (data == NULL)
-              return NULL;
+              return FALSE;
 
             if (type == 'L')
               {
@@ -408,14 +422,14 @@ find_member (Reader *reader, const char *name, gsize max_size, GError **error)
                 long_name = g_strndup (g_bytes_get_data (data, NULL), size);
               }
             else if (!parse_pax (reader, data, &long_name, &pax_size, &has_pax_size, error))
-              return NULL;
+              return FALSE;
             continue;
           }
 
         case 'K': /* GNU long link name */
         case 'g': /* pax global header */
           if (!skip_data (reader, size, error))
-            return NULL;
+            return FALSE;
           continue;
 
         default:
@@ -429,47 +443,78 @@ find_member (Reader *reader, const char *name, gsize max_size, GError **error)
       if (has_no_data (type))
         size = 0;
 
-      if (!g_str_equal (normalize_name (entry_name), wanted))
-        {
-          if (!skip_data (reader, size, error))
-            return NULL;
-          continue;
-        }
+      entry.name = entry_name;
+      entry.type = type;
+      entry.mode = (guint32) (mode & 07777);
+      entry.size = size;
 
-      /* A later entry of the same name replaces an earlier one, as when
-       * the archive is extracted. */
-      g_clear_pointer (&found, g_bytes_unref);
-      found_other_type = !is_regular_type (type);
+      data_start = reader->offset;
+      if (!visit (reader, &entry, user_data, error))
+        return FALSE;
 
-      if (found_other_type)
-        {
-          if (!skip_data (reader, size, error))
-            return NULL;
-          continue;
-        }
+      /* the visitor did not touch the data: skip it */
+      if (reader->offset == data_start && !skip_data (reader, size, error))
+        return FALSE;
+    }
+}
 
-      if (size > max_size)
-        {
-          g_set_error (error, MT_ERROR, MT_ERROR_INVALID_DATA,
-                       _ ("“%s” in the archive is %" G_GUINT64_FORMAT
-                          " bytes, more than the %" G_GSIZE_FORMAT " bytes expected"),
-                       wanted, size, max_size);
-          return NULL;
-        }
+typedef struct
+{
+  const char *wanted;
+  gsize max_size;
+  GBytes *found;
+  gboolean found_other_type;
+} FindState;
 
-      found = read_data (reader, size, error);
-      if (found == NULL)
-        return NULL;
+static gboolean
+find_visit (Reader *reader, const Entry *entry, gpointer user_data, GError **error)
+{
+  FindState *state = user_data;
+
+  if (!g_str_equal (normalize_name (entry->name), state->wanted))
+    return TRUE;
+
+  /* A later entry of the same name replaces an earlier one, as when the
+   * archive is extracted. */
+  g_clear_pointer (&state->found, g_bytes_unref);
+  state->found_other_type = !is_regular_type (entry->type);
+  if (state->found_other_type)
+    return TRUE;
+
+  if (entry->size > state->max_size)
+    {
+      g_set_error (error, MT_ERROR, MT_ERROR_INVALID_DATA,
+                   _ ("“%s” in the archive is %" G_GUINT64_FORMAT
+                      " bytes, more than the %" G_GSIZE_FORMAT " bytes expected"),
+                   state->wanted, entry->size, state->max_size);
+      return FALSE;
     }
 
-  if (found != NULL)
-    return g_steal_pointer (&found);
+  state->found = read_data (reader, entry->size, error);
 
-  if (found_other_type)
+  return state->found != NULL;
+}
+
+static GBytes *
+find_member (Reader *reader, const char *name, gsize max_size, GError **error)
+{
+  FindState state = { normalize_name (name), max_size, NULL, FALSE };
+
+  if (!walk_entries (reader, find_visit, &state, error))
+    {
+      g_clear_pointer (&state.found, g_bytes_unref);
+      return NULL;
+    }
+
+  if (state.found != NULL)
+    return state.found;
+
+  if (state.found_other_type)
     g_set_error (error, MT_ERROR, MT_ERROR_INVALID_DATA,
-                 _ ("“%s” in the archive is not a regular file"), wanted);
+                 _ ("“%s” in the archive is not a regular file"), state.wanted);
   else
-    g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, _ ("The archive has no member “%s”"), wanted);
+    g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND, _ ("The archive has no member “%s”"),
+                 state.wanted);
 
   return NULL;
 }
@@ -554,4 +599,309 @@ mt_tar_find_member_in_file (GFile *file,
     return NULL;
 
   return mt_tar_find_member_in_stream (G_INPUT_STREAM (stream), name, max_size, cancellable, error);
+}
+
+/* --- extraction (SECURITY.md rule 13) ------------------------------------------------------- */
+
+typedef struct
+{
+  const MtTarLimits *limits;
+  GHashTable *names; /* normalized name -> GINT_TO_POINTER (is_dir) */
+  guint64 total;
+  guint n_entries;
+  int dest_fd; /* -1 while validating */
+} ExtractState;
+
+static gboolean
+refuse (const Entry *entry, GError **error, const char *why)
+{
+  g_set_error (error, MT_ERROR, MT_ERROR_INVALID_DATA,
+               _ ("The archive is refused whole: “%s” %s; nothing was extracted"), entry->name,
+               why);
+  return FALSE;
+}
+
+/* A relative path of plain components: no "/" at the start, no "." or
+ * ".." component, no empty component, nothing that is not printable. */
+static gboolean
+name_is_safe (const char *name)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (name[0] == '\0' || name[0] == '/' || strlen (name) > 4096)
+    return FALSE;
+
+  for (const char *p = name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f || *p == '\\')
+      return FALSE;
+
+  parts = g_strsplit (name, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      /* a trailing "/" (directories) leaves one empty last part */
+      if (parts[i][0] == '\0' && parts[i + 1] == NULL && i > 0)
+        continue;
+      if (parts[i][0] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* "./a" -> "a"; unlike normalize_name(), a leading "/" stays, to be refused */
+static const char *
+skip_dot_slash (const char *name)
+{
+  while (name[0] == '.' && name[1] == '/')
+    name += 2;
+  return name;
+}
+
+static char *
+clean_name (const char *name)
+{
+  const char *n = normalize_name (name);
+  gsize len = strlen (n);
+
+  while (len > 0 && n[len - 1] == '/')
+    len--;
+
+  return g_strndup (n, len);
+}
+
+static gboolean
+validate_visit (Reader *reader, const Entry *entry, gpointer user_data, GError **error)
+{
+  ExtractState *state = user_data;
+  g_autofree char *name = clean_name (entry->name);
+  gboolean is_dir = entry->type == '5';
+  gpointer seen;
+
+  if (++state->n_entries > state->limits->max_entries)
+    return refuse (entry, error, _ ("is one entry more than the limit"));
+
+  if (!name_is_safe (skip_dot_slash (entry->name)) || name[0] == '\0')
+    return refuse (entry, error, _ ("is an absolute path or has a “..” component"));
+
+  switch (entry->type)
+    {
+    case '1':
+      return refuse (entry, error, _ ("is a hard link"));
+    case '2':
+      return refuse (entry, error, _ ("is a symbolic link"));
+    case '3':
+    case '4':
+      return refuse (entry, error, _ ("is a device node"));
+    case '6':
+      return refuse (entry, error, _ ("is a FIFO"));
+    default:
+      if (!is_dir && !is_regular_type (entry->type))
+        return refuse (entry, error, _ ("is of an unknown type"));
+    }
+
+  if (entry->mode & (04000 | 02000 | 01000))
+    return refuse (entry, error, _ ("is setuid, setgid or sticky"));
+
+  if (entry->size > state->limits->max_file_size)
+    return refuse (entry, error, _ ("is larger than the limit for one file"));
+
+  state->total += entry->size;
+  if (state->total > state->limits->max_total_size)
+    return refuse (entry, error, _ ("takes the archive past its size limit"));
+
+  /* one name, one entry: no second copy, nothing inside a file, no file
+   * where a directory is */
+  for (char *slash = strchr (name, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
+    {
+      g_autofree char *parent = g_strndup (name, slash - name);
+
+      if (g_hash_table_lookup_extended (state->names, parent, NULL, &seen))
+        {
+          if (!GPOINTER_TO_INT (seen))
+            return refuse (entry, error, _ ("appears twice (once as a file, once inside it)"));
+        }
+      else
+        g_hash_table_insert (state->names, g_steal_pointer (&parent), GINT_TO_POINTER (TRUE));
+    }
+  if (g_hash_table_lookup_extended (state->names, name, NULL, &seen) &&
+      !(is_dir && GPOINTER_TO_INT (seen)))
+    return refuse (entry, error, _ ("appears twice"));
+  g_hash_table_insert (state->names, g_steal_pointer (&name), GINT_TO_POINTER (is_dir));
+
+  return TRUE;
+}
+
+/* Opens (creating it if needed) the directory @components[0..n) below
+ * @dir_fd, never following a symlink.  Returns a new fd or -1. */
+static int
+open_dirs (int dir_fd, char **components, guint n, GError **error)
+{
+  int fd = dup (dir_fd);
+
+  for (guint i = 0; fd >= 0 && i < n; i++)
+    {
+      int next;
+
+      if (mkdirat (fd, components[i], 0755) < 0 && errno != EEXIST)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot create %s: %s"),
+                       components[i], g_strerror (saved));
+          return -1;
+        }
+      next = openat (fd, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = next;
+    }
+
+  if (fd < 0)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                 _ ("Cannot open a directory of the archive: %s"), g_strerror (errno));
+  return fd;
+}
+
+static gboolean
+extract_visit (Reader *reader, const Entry *entry, gpointer user_data, GError **error)
+{
+  ExtractState *state = user_data;
+  g_autofree char *name = clean_name (entry->name);
+  g_auto (GStrv) parts = g_strsplit (name, "/", -1);
+  guint n = g_strv_length (parts);
+  g_autoptr (GBytes) data = NULL;
+  const guint8 *bytes;
+  gsize len, written = 0;
+  int dir_fd, fd;
+
+  if (entry->type == '5')
+    {
+      dir_fd = open_dirs (state->dest_fd, parts, n, error);
+      if (dir_fd < 0)
+        return FALSE;
+      close (dir_fd);
+      return TRUE;
+    }
+
+  data = read_data (reader, entry->size, error);
+  if (data == NULL)
+    return FALSE;
+
+  dir_fd = open_dirs (state->dest_fd, parts, n - 1, error);
+  if (dir_fd < 0)
+    return FALSE;
+
+  /* a fresh file, never through a link; executable bits kept, nothing else */
+  fd = openat (dir_fd, parts[n - 1], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+               (entry->mode & 0111) ? 0755 : 0644);
+  close (dir_fd);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot create %s: %s"),
+                   name, g_strerror (saved));
+      return FALSE;
+    }
+
+  bytes = g_bytes_get_data (data, &len);
+  while (written < len)
+    {
+      gssize w = write (fd, bytes + written, len - written);
+
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot write %s: %s"),
+                       name, g_strerror (saved));
+          return FALSE;
+        }
+      written += w;
+    }
+
+  if (close (fd) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot write %s: %s"),
+                   name, g_strerror (errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+walk_file (GFile *archive,
+           EntryVisitor visit,
+           gpointer state,
+           GCancellable *cancellable,
+           GError **error)
+{
+  g_autoptr (GFileInputStream) stream = g_file_read (archive, cancellable, error);
+  Reader reader = { 0 };
+
+  if (stream == NULL)
+    return FALSE;
+
+  reader.stream = G_INPUT_STREAM (stream);
+  reader.cancellable = cancellable;
+
+  return walk_entries (&reader, visit, state, error);
+}
+
+/**
+ * mt_tar_extract_file:
+ * @archive: a tar archive
+ * @dest_dir: an existing, empty directory to extract into
+ * @limits: (nullable): caps on entries and sizes; %NULL for the defaults
+ *
+ * Extracts regular files and directories, and nothing else.  The whole
+ * archive is checked first: an absolute path, a `..` component, a link of
+ * either kind, a device node, a FIFO, a setuid, setgid or sticky file, a
+ * name that appears twice, or more entries or bytes than @limits allow
+ * refuse the whole archive before anything is written.  Files are then
+ * created below @dest_dir only, with `O_EXCL | O_NOFOLLOW`, mode 0644 or
+ * 0755.  The archive itself is only read.
+ *
+ * Returns: %TRUE if everything was extracted
+ */
+gboolean
+mt_tar_extract_file (GFile *archive,
+                     const char *dest_dir,
+                     const MtTarLimits *limits,
+                     GCancellable *cancellable,
+                     GError **error)
+{
+  static const MtTarLimits defaults = { MT_TAR_DEFAULT_MAX_ENTRIES, MT_TAR_DEFAULT_MAX_TOTAL_SIZE,
+                                        MT_TAR_DEFAULT_MAX_FILE_SIZE };
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ExtractState state = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (G_IS_FILE (archive), FALSE);
+  g_return_val_if_fail (dest_dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  state.limits = limits != NULL ? limits : &defaults;
+  state.names = names;
+  state.dest_fd = -1;
+
+  if (!walk_file (archive, validate_visit, &state, cancellable, error))
+    return FALSE;
+
+  state.dest_fd = open (dest_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (state.dest_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot open %s: %s"),
+                   dest_dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  ok = walk_file (archive, extract_visit, &state, cancellable, error);
+  close (state.dest_fd);
+
+  return ok;
 }
