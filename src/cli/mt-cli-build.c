@@ -1,0 +1,181 @@
+/* mt-cli-build.c
+ *
+ * Copyright 2026 The Modtune developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mt-cli-build"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mt-build.h"
+#include "mt-cli.h"
+
+typedef struct
+{
+  char *kernel;
+  char *kernel_build;
+  char *sources;
+  char *out;
+  gboolean json;
+} BuildOptions;
+
+static void
+build_options_clear (BuildOptions *options)
+{
+  g_free (options->kernel);
+  g_free (options->kernel_build);
+  g_free (options->sources);
+  g_free (options->out);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BuildOptions, build_options_clear)
+
+static gboolean
+parse (MtCliGlobal *global,
+       BuildOptions *options,
+       gboolean build,
+       int argc,
+       char **argv,
+       int *exit_status)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const GOptionEntry common[] = {
+    { "kernel", 0, 0, G_OPTION_ARG_STRING, &options->kernel,
+      N_ ("Build for kernel KVER (default: the running one)"), N_ ("KVER") },
+      { "kernel-build", 0, 0, G_OPTION_ARG_FILENAME, &options->kernel_build,
+        N_ ("Use the kernel build tree DIR (default: /lib/modules/KVER/build)"), N_ ("DIR") },
+        { "sources", 0, 0, G_OPTION_ARG_FILENAME, &options->sources,
+          N_ ("Take vmmon.tar and vmnet.tar from DIR instead of the installed Workstation"),
+             N_ ("DIR") },
+          { NULL } };
+  const GOptionEntry plan_entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+                                          N_ ("Print JSON instead of text"), NULL },
+                                          { NULL } };
+  const GOptionEntry build_entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &options->out,
+      N_ ("Write the modules, build.log and manifest.json to DIR"), N_ ("DIR") }, { NULL } };
+
+  g_option_context_set_summary (context, build
+                                           ? _ ("Build vmmon and vmnet as this user, without root.")
+                                           : _ ("Show what a build would do, and why."));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, build ? build_entries : plan_entries,
+                                     GETTEXT_PACKAGE);
+  mt_cli_add_global_options (context, global);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      *exit_status = mt_cli_usage_error (error->message);
+      return FALSE;
+    }
+  if (argc > 1)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_ ("“%s” takes no argument, but was given “%s”"), argv[0], argv[1]);
+
+      *exit_status = mt_cli_usage_error (message);
+      return FALSE;
+    }
+  if (build && options->out == NULL)
+    {
+      *exit_status = mt_cli_usage_error (_ ("“build” needs --out DIR: where to write the modules"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static MtBuildPlan *
+make_plan (MtCliGlobal *global, BuildOptions *options, GError **error)
+{
+  g_autoptr (MtSysroot) sysroot = mt_sysroot_new (global->sysroot, error);
+
+  if (sysroot == NULL)
+    return NULL;
+
+  return mt_build_plan_new (sysroot, options->kernel, options->kernel_build, options->sources, NULL,
+                            NULL, error);
+}
+
+/* modtunectl plan [--json] [--kernel KVER] [--kernel-build DIR] [--sources DIR] */
+int
+mt_cli_plan (MtCliGlobal *global, int argc, char **argv)
+{
+  g_auto (BuildOptions) options = { 0 };
+  g_autoptr (MtBuildPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = MT_CLI_EXIT_OK;
+
+  if (!parse (global, &options, FALSE, argc, argv, &status))
+    return status;
+
+  plan = make_plan (global, &options, &error);
+  if (plan == NULL)
+    {
+      mt_cli_print_error (error);
+      return MT_CLI_EXIT_FAILURE;
+    }
+
+  if (options.json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      mt_build_plan_to_json (plan, builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      GPtrArray *steps = mt_build_plan_get_steps (plan);
+
+      g_print (_ ("Build plan for kernel %s\n"), mt_build_plan_get_kernel_release (plan));
+      for (guint i = 0; i < steps->len; i++)
+        g_print ("  %u. %s\n", i + 1, (const char *) g_ptr_array_index (steps, i));
+      if (mt_build_plan_get_interface_version (plan) >= 0)
+        g_print (_ ("vmmon interface version of the sources: %d\n"),
+                 mt_build_plan_get_interface_version (plan));
+    }
+
+  return MT_CLI_EXIT_OK;
+}
+
+/* modtunectl build --out DIR [--kernel KVER | --kernel-build DIR] [--sources DIR] */
+int
+mt_cli_build (MtCliGlobal *global, int argc, char **argv)
+{
+  g_auto (BuildOptions) options = { 0 };
+  g_autoptr (MtBuildPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean reused = FALSE;
+  int status = MT_CLI_EXIT_OK;
+
+  if (!parse (global, &options, TRUE, argc, argv, &status))
+    return status;
+
+  plan = make_plan (global, &options, &error);
+  if (plan == NULL || !mt_build_run (plan, options.out, &reused, NULL, &error))
+    {
+      mt_cli_print_error (error);
+      return MT_CLI_EXIT_FAILURE;
+    }
+
+  if (reused)
+    g_print (_ ("vmmon.ko and vmnet.ko for kernel %s are up to date in %s (same plan as before)\n"),
+             mt_build_plan_get_kernel_release (plan), options.out);
+  else
+    g_print (_ ("Built vmmon.ko and vmnet.ko for kernel %s in %s\n"),
+             mt_build_plan_get_kernel_release (plan), options.out);
+
+  return MT_CLI_EXIT_OK;
+}

@@ -1,0 +1,357 @@
+/* mt-build.c
+ *
+ * Copyright 2026 The Modtune developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mt-build"
+
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "mt-build.h"
+#include "mt-elf.h"
+#include "mt-error.h"
+#include "mt-json.h"
+#include "mt-tar.h"
+
+/* Runs a build plan as the calling user: extracts the module sources into
+ * a fresh directory, builds vmmon and vmnet in parallel with kbuild from
+ * an argv (never a shell) and a fixed environment, checks each module, and
+ * writes the modules, the full log and a manifest to the output
+ * directory.  A manifest with the same cache key and intact modules means
+ * the same plan already ran: its result is reused. */
+
+static const char *const modules[] = { "vmmon", "vmnet" };
+
+static char *
+sha256_of_path (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileEnumerator) children = NULL;
+
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) ==
+      G_FILE_TYPE_DIRECTORY)
+    {
+      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+      while (children != NULL)
+        {
+          GFileInfo *info = g_file_enumerator_next_file (children, NULL, NULL);
+          g_autofree char *child = NULL;
+
+          if (info == NULL)
+            break;
+          child = g_build_filename (path, g_file_info_get_name (info), NULL);
+          remove_tree (child);
+          g_object_unref (info);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+/* The previous result, if it came from the same plan and is intact. */
+static gboolean
+can_reuse (MtBuildPlan *plan, const char *out_dir)
+{
+  g_autofree char *manifest_path = g_build_filename (out_dir, "manifest.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonObject *outputs;
+
+  if (!json_parser_load_from_file (parser, manifest_path, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "cache_key", ""),
+                 mt_build_plan_get_cache_key (plan)) != 0)
+    return FALSE;
+
+  outputs = json_object_get_object_member (root, "outputs");
+  for (guint i = 0; outputs != NULL && i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.ko", modules[i]);
+      g_autofree char *path = g_build_filename (out_dir, name, NULL);
+      g_autofree char *sha = sha256_of_path (path);
+      JsonObject *output = json_object_get_object_member (outputs, modules[i]);
+
+      if (output == NULL || sha == NULL ||
+          g_strcmp0 (sha, json_object_get_string_member_with_default (output, "sha256", "")) != 0)
+        return FALSE;
+    }
+
+  return outputs != NULL;
+}
+
+static GSubprocess *
+spawn_kbuild (MtBuildPlan *plan, const char *work, const char *module, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *log_path = g_strdup_printf ("%s/%s.log", work, module);
+  g_autofree char *cflags = g_strjoinv (" ", (GStrv) mt_build_plan_get_cflags (plan));
+  const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL, NULL };
+  g_autofree char *home = g_strdup_printf ("HOME=%s", work);
+
+  /* a fixed environment: nothing of the caller's (no MAKEFLAGS, KCFLAGS,
+   * CCACHE*, LD_*) reaches the build */
+  env[2] = home;
+  g_subprocess_launcher_set_environ (launcher, (char **) env);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
+  g_subprocess_launcher_set_cwd (launcher, work);
+
+  g_ptr_array_add (argv, g_strdup ("make"));
+  g_ptr_array_add (argv, g_strdup_printf ("-j%u", MAX (g_get_num_processors (), 1)));
+  g_ptr_array_add (argv, g_strdup ("-C"));
+  g_ptr_array_add (argv, g_strdup (mt_build_plan_get_kernel_build_dir (plan)));
+  g_ptr_array_add (argv, g_strdup_printf ("M=%s/%s-only", work, module));
+  g_ptr_array_add (argv, g_strdup_printf ("CC=%s", mt_build_plan_get_compiler (plan)));
+  if (mt_build_plan_get_llvm (plan))
+    g_ptr_array_add (argv, g_strdup ("LLVM=1"));
+  if (cflags[0] != '\0')
+    g_ptr_array_add (argv, g_strdup_printf ("KCFLAGS=%s", cflags));
+  g_ptr_array_add (argv, g_strdup_printf ("VM_UNAME=%s", mt_build_plan_get_kernel_release (plan)));
+  g_ptr_array_add (argv, g_strdup ("modules"));
+  g_ptr_array_add (argv, NULL);
+
+  return g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+}
+
+/* The first line of the log that says what went wrong. */
+static char *
+summarize_failure (const char *log)
+{
+  g_auto (GStrv) lines = g_strsplit (log != NULL ? log : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "error:") != NULL || strstr (lines[i], "Error:") != NULL)
+      return g_strdup (g_strstrip (lines[i]));
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "***") != NULL)
+      return g_strdup (g_strstrip (lines[i]));
+
+  return g_strdup (_ ("no error line in the log"));
+}
+
+static gboolean
+check_module (MtBuildPlan *plan, const char *module, const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (MtElf) elf = NULL;
+  g_autoptr (GHashTable) modinfo = NULL;
+  g_autofree char *expected_prefix =
+    g_strdup_printf ("%s ", mt_build_plan_get_kernel_release (plan));
+  const char *name;
+  const char *vermagic;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, error))
+    return FALSE;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+  elf = mt_elf_new_from_bytes (bytes, error);
+  if (elf == NULL)
+    return FALSE;
+  modinfo = mt_elf_dup_modinfo (elf, error);
+  if (modinfo == NULL)
+    return FALSE;
+
+  name = mt_modinfo_lookup (modinfo, "name");
+  vermagic = mt_modinfo_lookup (modinfo, "vermagic");
+  if (!mt_elf_is_relocatable (elf) || g_strcmp0 (name, module) != 0 || vermagic == NULL ||
+      !g_str_has_prefix (vermagic, expected_prefix))
+    {
+      g_set_error (
+        error, MT_ERROR, MT_ERROR_INVALID_DATA,
+        _ ("The built %s.ko is not the module expected (name “%s”, vermagic “%s”, for kernel %s)"),
+        module, name != NULL ? name : "", vermagic != NULL ? vermagic : "",
+        mt_build_plan_get_kernel_release (plan));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+write_manifest (MtBuildPlan *plan, const char *out_dir, char **shas, GError **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (out_dir, "manifest.json", NULL);
+
+  json_builder_begin_object (builder);
+  mt_json_add_string (builder, "modtune_version", PACKAGE_VERSION);
+  mt_build_plan_to_json (plan, builder);
+  json_builder_set_member_name (builder, "outputs");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s.ko", modules[i]);
+
+      json_builder_set_member_name (builder, modules[i]);
+      json_builder_begin_object (builder);
+      mt_json_add_string (builder, "file", file);
+      mt_json_add_string (builder, "sha256", shas[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  mt_json_add_string (builder, "log", "build.log");
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, TRUE);
+
+  return g_file_set_contents (path, text, -1, error);
+}
+
+/**
+ * mt_build_run:
+ * @out_dir: where the modules, `build.log` and `manifest.json` go
+ * @reused: (out) (optional): set to %TRUE when an earlier result of the
+ *   same plan was reused
+ *
+ * Returns: %TRUE if both modules were built and checked
+ */
+gboolean
+mt_build_run (MtBuildPlan *plan,
+              const char *out_dir,
+              gboolean *reused,
+              GCancellable *cancellable,
+              GError **error)
+{
+  g_autofree char *work = NULL;
+  g_autofree char *template = NULL;
+  g_autofree char *log_path = NULL;
+  g_autoptr (GString) log = g_string_new (NULL);
+  GSubprocess *procs[G_N_ELEMENTS (modules)] = { NULL };
+  char *shas[G_N_ELEMENTS (modules)] = { NULL };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (MT_IS_BUILD_PLAN (plan), FALSE);
+  g_return_val_if_fail (out_dir != NULL, FALSE);
+
+  if (reused != NULL)
+    *reused = FALSE;
+
+  if (g_mkdir_with_parents (out_dir, 0755) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _ ("Cannot create %s: %s"),
+                   out_dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  if (can_reuse (plan, out_dir))
+    {
+      if (reused != NULL)
+        *reused = TRUE;
+      return TRUE;
+    }
+
+  template = g_build_filename (out_dir, ".work-XXXXXX", NULL);
+  work = g_mkdtemp_full (g_steal_pointer (&template), 0700);
+  if (work == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Cannot create a build directory in %s: %s"), out_dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autoptr (GFile) archive = g_file_new_for_path (mt_build_plan_get_source (plan, modules[i]));
+
+      ok = mt_tar_extract_file (archive, work, NULL, cancellable, error);
+    }
+
+  /* both at once: kbuild runs one module's objects in parallel too */
+  for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
+    {
+      procs[i] = spawn_kbuild (plan, work, modules[i], error);
+      ok = procs[i] != NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autoptr (GError) wait_error = NULL;
+      g_autofree char *module_log_path = g_strdup_printf ("%s/%s.log", work, modules[i]);
+      g_autofree char *module_log = NULL;
+
+      if (procs[i] == NULL)
+        continue;
+
+      if (!g_subprocess_wait (procs[i], cancellable, &wait_error))
+        {
+          g_subprocess_force_exit (procs[i]);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&wait_error));
+          ok = FALSE;
+        }
+
+      g_file_get_contents (module_log_path, &module_log, NULL, NULL);
+      g_string_append_printf (log, "=== %s ===\n%s\n", modules[i],
+                              module_log != NULL ? module_log : "");
+
+      if (ok &&
+          (!g_subprocess_get_if_exited (procs[i]) || g_subprocess_get_exit_status (procs[i]) != 0))
+        {
+          g_autofree char *summary = summarize_failure (module_log);
+
+          g_set_error (error, MT_ERROR, MT_ERROR_FAILED,
+                       _ ("Building %s for kernel %s failed: %s (the full log is in %s/build.log)"),
+                       modules[i], mt_build_plan_get_kernel_release (plan), summary, out_dir);
+          ok = FALSE;
+        }
+      g_clear_object (&procs[i]);
+    }
+
+  log_path = g_build_filename (out_dir, "build.log", NULL);
+  g_file_set_contents (log_path, log->str, log->len, NULL);
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autofree char *built = g_strdup_printf ("%s/%s-only/%s.ko", work, modules[i], modules[i]);
+      g_autofree char *name = g_strdup_printf ("%s.ko", modules[i]);
+      g_autofree char *dest = g_build_filename (out_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      ok = check_module (plan, modules[i], built, error) &&
+           g_file_get_contents (built, &contents, &len, error) &&
+           g_file_set_contents (dest, contents, len, error);
+      if (ok)
+        shas[i] = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+    }
+
+  if (ok)
+    ok = write_manifest (plan, out_dir, shas, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    g_free (shas[i]);
+  remove_tree (work);
+
+  return ok;
+}

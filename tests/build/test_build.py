@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+# Copyright 2026 The Modtune developers
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""modtunectl plan and build against the real kernel headers installed in
+/lib/modules/*/build, with small module trees of our own packed like
+VMware's tarballs."""
+
+import glob
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unittest
+
+MODTUNECTL = os.environ["MODTUNECTL"]
+KERNELS = sorted(os.path.basename(os.path.dirname(os.path.dirname(m)))
+                 for m in glob.glob("/lib/modules/*/build/Makefile"))
+
+GOOD = """#include <linux/module.h>
+static int __init %(m)s_init(void) { return 0; }
+static void __exit %(m)s_exit(void) { }
+module_init(%(m)s_init);
+module_exit(%(m)s_exit);
+MODULE_LICENSE("GPL");
+"""
+
+
+def pack(directory, sources):
+    """sources: {module: {relative path: text}} -> vmmon.tar, vmnet.tar"""
+    for module, files in sources.items():
+        with tarfile.open(os.path.join(directory, module + ".tar"), "w") as tar:
+            for path, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(f"{module}-only/{path}")
+                info.size = len(data)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+
+
+def tree(vmmon_c=None):
+    return {
+        m: {"Makefile": f"obj-m := {m}.o\n",
+            f"{m}.c": (vmmon_c if (m == "vmmon" and vmmon_c) else GOOD % {"m": m}),
+            **({"include/iocontrols.h": "#define VMMON_VERSION (417 << 16 | 0)\n"} if m == "vmmon" else {})}
+        for m in ("vmmon", "vmnet")
+    }
+
+
+def run(*args):
+    return subprocess.run([MODTUNECTL, *args], capture_output=True, text=True, timeout=600)
+
+
+@unittest.skipUnless(KERNELS, "no kernel headers in /lib/modules/*/build")
+class Build(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.sources = os.path.join(self.tmp, "sources")
+        os.mkdir(self.sources)
+        self.out = os.path.join(self.tmp, "out")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_plan(self):
+        pack(self.sources, tree())
+        r = run("plan", "--json", "--kernel", KERNELS[0], "--sources", self.sources)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        plan = json.loads(r.stdout)
+        self.assertEqual(plan["kernel_release"], KERNELS[0])
+        self.assertEqual(plan["vmmon_interface_version"], 417)
+        with open(os.path.join(self.sources, "vmmon.tar"), "rb") as f:
+            self.assertEqual(plan["sources"]["vmmon"]["sha256"], hashlib.sha256(f.read()).hexdigest())
+        # the compiler the kernel's configuration names, which must exist
+        self.assertTrue(shutil.which(plan["compiler"]), plan["compiler"])
+        self.assertRegex(plan["cache_key"], "^[0-9a-f]{64}$")
+
+    def test_build_every_kernel_then_reuse(self):
+        pack(self.sources, tree())
+        for kernel in KERNELS:
+            with self.subTest(kernel=kernel):
+                out = os.path.join(self.out, kernel)
+                r = run("build", "--kernel", kernel, "--sources", self.sources, "--out", out)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertIn("Built vmmon.ko and vmnet.ko", r.stdout)
+                manifest = json.load(open(os.path.join(out, "manifest.json")))
+                for m in ("vmmon", "vmnet"):
+                    ko = os.path.join(out, m + ".ko")
+                    vermagic = subprocess.run(["modinfo", "-F", "vermagic", ko], capture_output=True,
+                                              text=True, check=True).stdout.split()[0]
+                    self.assertEqual(vermagic, kernel)
+                    with open(ko, "rb") as f:
+                        self.assertEqual(manifest["outputs"][m]["sha256"], hashlib.sha256(f.read()).hexdigest())
+                # no work directory is left behind
+                self.assertEqual(sorted(os.listdir(out)), ["build.log", "manifest.json", "vmmon.ko", "vmnet.ko"])
+
+                # the same plan again: reused, not rebuilt
+                r = run("build", "--kernel", kernel, "--sources", self.sources, "--out", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("up to date", r.stdout)
+
+        # a changed source is a new plan
+        pack(self.sources, tree(GOOD.replace("return 0; }", "return 0; /* changed */ }") % {"m": "vmmon"}))
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", os.path.join(self.out, KERNELS[0]))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Built", r.stdout)
+
+    def test_damaged_module_after_reuse_is_rebuilt(self):
+        pack(self.sources, tree())
+        self.assertEqual(run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out).returncode, 0)
+        with open(os.path.join(self.out, "vmnet.ko"), "ab") as f:
+            f.write(b"tampered")
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Built", r.stdout)
+
+    def test_compile_error(self):
+        pack(self.sources, tree("#include <linux/module.h>\nint broken(void) { return undeclared_symbol; }\n"
+                                "MODULE_LICENSE(\"GPL\");\n"))
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn(f"Building vmmon for kernel {KERNELS[0]} failed", r.stderr)
+        self.assertIn("undeclared_symbol", r.stderr)
+        self.assertIn("build.log", r.stderr)
+        with open(os.path.join(self.out, "build.log")) as f:
+            self.assertIn("error:", f.read())
+        self.assertFalse(os.path.exists(os.path.join(self.out, "vmmon.ko")))
+        self.assertFalse(os.path.exists(os.path.join(self.out, "manifest.json")))
+
+    def test_hostile_archive_refused(self):
+        pack(self.sources, tree())
+        with tarfile.open(os.path.join(self.sources, "vmnet.tar"), "w") as tar:
+            info = tarfile.TarInfo("vmnet-only/../../escape")
+            info.size = 1
+            tar.addfile(info, io.BytesIO(b"x"))
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("refused whole", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "escape")))
+
+    def test_missing_pieces(self):
+        r = run("plan", "--kernel", "0.0.0-not-installed", "--sources", self.sources)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("install the headers for kernel 0.0.0-not-installed", r.stderr)
+        r = run("plan", "--kernel", KERNELS[0], "--sources", self.sources)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("vmmon.tar does not exist", r.stderr)
+        r = run("build", "--kernel", KERNELS[0])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--out", r.stderr)
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False).result
+    if result.testsRun and len(result.skipped) == result.testsRun:
+        sys.exit(77)
+    sys.exit(0 if result.wasSuccessful() else 1)
