@@ -34,6 +34,7 @@ MtSystemInfo *mt_cli_detect_system (MtCliGlobal *global, GError **error);
 
 int mt_cli_detect (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_report (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_flags (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_plan (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_build (MtCliGlobal *global, int argc, char **argv);
 

@@ -10,6 +10,7 @@
 #include "mt-cpu-info.h"
 #include "mt-cpuid.h"
 #include "mt-error.h"
+#include "mt-flag-catalog.h"
 #include "mt-kconfig.h"
 #include "mt-kernel-info.h"
 #include "mt-sysroot.h"
