@@ -16,6 +16,9 @@
 
 typedef struct
 {
+  char *preset;
+  GStrv enable;
+  GStrv disable;
   char *kernel;
   char *kernel_build;
   char *sources;
@@ -26,6 +29,9 @@ typedef struct
 static void
 build_options_clear (BuildOptions *options)
 {
+  g_free (options->preset);
+  g_strfreev (options->enable);
+  g_strfreev (options->disable);
   g_free (options->kernel);
   g_free (options->kernel_build);
   g_free (options->sources);
@@ -49,10 +55,16 @@ parse (MtCliGlobal *global,
       N_ ("Build for kernel KVER (default: the running one)"), N_ ("KVER") },
       { "kernel-build", 0, 0, G_OPTION_ARG_FILENAME, &options->kernel_build,
         N_ ("Use the kernel build tree DIR (default: /lib/modules/KVER/build)"), N_ ("DIR") },
-        { "sources", 0, 0, G_OPTION_ARG_FILENAME, &options->sources,
-          N_ ("Take vmmon.tar and vmnet.tar from DIR instead of the installed Workstation"),
-             N_ ("DIR") },
-          { NULL } };
+        { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
+          N_ ("Start from the flags of PRESET: vanilla (the default) or optimized"), N_ ("PRESET") },
+          { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->enable,
+            N_ ("Add the catalog flag ID (see “modtunectl flags”)"), N_ ("ID") },
+            { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->disable,
+              N_ ("Leave out the catalog flag ID"), N_ ("ID") },
+              { "sources", 0, 0, G_OPTION_ARG_FILENAME, &options->sources,
+                N_ ("Take vmmon.tar and vmnet.tar from DIR instead of the installed Workstation"),
+                   N_ ("DIR") },
+                { NULL } };
   const GOptionEntry plan_entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
                                           N_ ("Print JSON instead of text"), NULL },
                                           { NULL } };
@@ -91,16 +103,82 @@ parse (MtCliGlobal *global,
   return TRUE;
 }
 
+/* The preset's ids, plus --enable, minus --disable, in catalog order of
+ * appearance; the catalog checks every id and expands it. */
+static GStrv
+choose_flags (MtCliGlobal *global, BuildOptions *options, MtFlagCatalog *catalog, GError **error)
+{
+  g_autoptr (MtSystemInfo) info = NULL;
+  g_auto (GStrv) preset = NULL;
+  g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *preset_name = options->preset != NULL ? options->preset : "vanilla";
+
+  /* the optimized preset depends on the machine */
+  info = mt_cli_detect_system (global, error);
+  if (info == NULL)
+    return NULL;
+
+  preset = mt_flag_catalog_get_preset (catalog, preset_name, info, error);
+  if (preset == NULL)
+    return NULL;
+
+  for (guint i = 0; preset[i] != NULL; i++)
+    if (!g_strv_contains (
+          (const char *const *) (options->disable ? options->disable : (GStrv) (char *[]) { NULL }),
+          preset[i]) &&
+        g_hash_table_add (seen, preset[i]))
+      g_strv_builder_add (ids, preset[i]);
+
+  for (guint i = 0; options->enable != NULL && options->enable[i] != NULL; i++)
+    {
+      if (mt_flag_catalog_lookup (catalog, options->enable[i]) == NULL)
+        {
+          g_set_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT,
+                       _ ("There is no flag “%s”; “modtunectl flags” lists them"),
+                       options->enable[i]);
+          return NULL;
+        }
+      if (g_hash_table_add (seen, options->enable[i]))
+        g_strv_builder_add (ids, options->enable[i]);
+    }
+
+  for (guint i = 0; options->disable != NULL && options->disable[i] != NULL; i++)
+    if (mt_flag_catalog_lookup (catalog, options->disable[i]) == NULL)
+      {
+        g_set_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT,
+                     _ ("There is no flag “%s”; “modtunectl flags” lists them"),
+                     options->disable[i]);
+        return NULL;
+      }
+
+  return g_strv_builder_end (ids);
+}
+
 static MtBuildPlan *
 make_plan (MtCliGlobal *global, BuildOptions *options, GError **error)
 {
   g_autoptr (MtSysroot) sysroot = mt_sysroot_new (global->sysroot, error);
+  g_autoptr (MtFlagCatalog) catalog = NULL;
+  g_auto (GStrv) ids = NULL;
+  g_auto (GStrv) cflags = NULL;
+  g_auto (GStrv) make_vars = NULL;
 
   if (sysroot == NULL)
     return NULL;
 
-  return mt_build_plan_new (sysroot, options->kernel, options->kernel_build, options->sources, NULL,
-                            NULL, error);
+  catalog = mt_flag_catalog_new_default (error);
+  if (catalog == NULL)
+    return NULL;
+
+  ids = choose_flags (global, options, catalog, error);
+  if (ids == NULL ||
+      !mt_flag_catalog_expand (catalog, (const char *const *) ids, &cflags, &make_vars, error))
+    return NULL;
+
+  return mt_build_plan_new (sysroot, options->kernel, options->kernel_build, options->sources,
+                            (const char *const *) cflags, (const char *const *) make_vars,
+                            (const char *const *) ids, error);
 }
 
 /* modtunectl plan [--json] [--kernel KVER] [--kernel-build DIR] [--sources DIR] */

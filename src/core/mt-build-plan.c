@@ -40,6 +40,7 @@ struct _MtBuildPlan
   char *sha256[2];
   int interface_version;
   GStrv cflags;
+  GStrv make_vars;
   GStrv flag_ids;
   char *cache_key;
   GPtrArray *steps;
@@ -63,6 +64,7 @@ mt_build_plan_finalize (GObject *object)
       g_free (self->sha256[i]);
     }
   g_strfreev (self->cflags);
+  g_strfreev (self->make_vars);
   g_strfreev (self->flag_ids);
   g_free (self->cache_key);
   g_ptr_array_unref (self->steps);
@@ -241,6 +243,8 @@ compute_cache_key (MtBuildPlan *self)
     ADD (self->sha256[i]);
   for (guint i = 0; self->cflags[i] != NULL; i++)
     ADD (self->cflags[i]);
+  for (guint i = 0; self->make_vars[i] != NULL; i++)
+    ADD (self->make_vars[i]);
 #undef ADD
 
   self->cache_key = g_strdup (g_checksum_get_string (checksum));
@@ -256,6 +260,8 @@ compute_cache_key (MtBuildPlan *self)
  *   `vmnet.tar`; %NULL for the installed Workstation's
  * @cflags: (nullable): extra compiler arguments, already expanded from
  *   catalog ids and checked
+ * @make_vars: (nullable): extra make variables (`W=1`), expanded from
+ *   catalog ids; `LLVM=1` is decided here from the kernel's configuration
  * @flag_ids: (nullable): the catalog ids they came from, for the manifest
  *
  * Returns: (transfer full): the plan, or %NULL if a part of it is missing
@@ -267,6 +273,7 @@ mt_build_plan_new (MtSysroot *sysroot,
                    const char *kernel_build_dir,
                    const char *sources_dir,
                    const char *const *cflags,
+                   const char *const *make_vars,
                    const char *const *flag_ids,
                    GError **error)
 {
@@ -316,6 +323,21 @@ mt_build_plan_new (MtSysroot *sysroot,
   self->cflags = g_strdupv ((GStrv) (cflags != NULL ? cflags : (const char *const[]) { NULL }));
   self->flag_ids =
     g_strdupv ((GStrv) (flag_ids != NULL ? flag_ids : (const char *const[]) { NULL }));
+  {
+    g_autoptr (GStrvBuilder) vars = g_strv_builder_new ();
+
+    /* LLVM=1 follows the kernel's compiler, whatever the flags say */
+    for (guint i = 0; make_vars != NULL && make_vars[i] != NULL; i++)
+      if (!g_str_equal (make_vars[i], "LLVM=1"))
+        g_strv_builder_add (vars, make_vars[i]);
+    self->make_vars = g_strv_builder_end (vars);
+  }
+  if (self->make_vars[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (" ", self->make_vars);
+
+      add_step (self, _ ("Pass these make variables to kbuild: %s"), joined);
+    }
   if (self->cflags[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv (" ", self->cflags);
@@ -414,6 +436,13 @@ mt_build_plan_get_cflags (MtBuildPlan *self)
 }
 
 const char *const *
+mt_build_plan_get_make_vars (MtBuildPlan *self)
+{
+  g_return_val_if_fail (MT_IS_BUILD_PLAN (self), NULL);
+  return (const char *const *) self->make_vars;
+}
+
+const char *const *
 mt_build_plan_get_flag_ids (MtBuildPlan *self)
 {
   g_return_val_if_fail (MT_IS_BUILD_PLAN (self), NULL);
@@ -474,6 +503,7 @@ mt_build_plan_to_json (MtBuildPlan *self, JsonBuilder *builder)
                    self->interface_version >= 0);
   mt_json_add_strv (builder, "flags", (const char *const *) self->flag_ids);
   mt_json_add_strv (builder, "cflags", (const char *const *) self->cflags);
+  mt_json_add_strv (builder, "make_vars", (const char *const *) self->make_vars);
   mt_json_add_string (builder, "cache_key", self->cache_key);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);

@@ -22,6 +22,7 @@ MtBuildPlan *mt_build_plan_new (MtSysroot *sysroot,
                                 const char *kernel_build_dir,
                                 const char *sources_dir,
                                 const char *const *cflags,
+                                const char *const *make_vars,
                                 const char *const *flag_ids,
                                 GError **error);
 const char *mt_build_plan_get_kernel_release (MtBuildPlan *self);
@@ -32,6 +33,7 @@ const char *mt_build_plan_get_source (MtBuildPlan *self, const char *module);
 const char *mt_build_plan_get_source_sha256 (MtBuildPlan *self, const char *module);
 int mt_build_plan_get_interface_version (MtBuildPlan *self);
 const char *const *mt_build_plan_get_cflags (MtBuildPlan *self);
+const char *const *mt_build_plan_get_make_vars (MtBuildPlan *self);
 const char *const *mt_build_plan_get_flag_ids (MtBuildPlan *self);
 const char *mt_build_plan_get_cache_key (MtBuildPlan *self);
 GPtrArray *mt_build_plan_get_steps (MtBuildPlan *self);

@@ -131,6 +131,8 @@ spawn_kbuild (MtBuildPlan *plan, const char *work, const char *module, GError **
     g_ptr_array_add (argv, g_strdup ("LLVM=1"));
   if (cflags[0] != '\0')
     g_ptr_array_add (argv, g_strdup_printf ("KCFLAGS=%s", cflags));
+  for (const char *const *var = mt_build_plan_get_make_vars (plan); *var != NULL; var++)
+    g_ptr_array_add (argv, g_strdup (*var));
   g_ptr_array_add (argv, g_strdup_printf ("VM_UNAME=%s", mt_build_plan_get_kernel_release (plan)));
   g_ptr_array_add (argv, g_strdup ("modules"));
   g_ptr_array_add (argv, NULL);

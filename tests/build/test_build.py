@@ -142,6 +142,34 @@ class Build(unittest.TestCase):
         self.assertIn("refused whole", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "escape")))
 
+    def test_flags(self):
+        pack(self.sources, tree())
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out,
+                "--preset", "optimized", "--enable", "warnings-w1", "--enable", "optimize-o3")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        manifest = json.load(open(os.path.join(self.out, "manifest.json")))
+        self.assertIn("kernel-compiler", manifest["flags"])
+        self.assertIn("warnings-w1", manifest["flags"])
+        self.assertIn("-O3", manifest["cflags"])
+        self.assertEqual(manifest["make_vars"], ["W=1"])
+        # the flags really reached the compiler: kbuild echoes W=1 warnings' origin
+        with open(os.path.join(self.out, "build.log")) as f:
+            self.assertIn("CC [M]", f.read())
+        # vanilla is another plan: another cache key
+        r = run("plan", "--json", "--kernel", KERNELS[0], "--sources", self.sources)
+        self.assertNotEqual(json.loads(r.stdout)["cache_key"], manifest["cache_key"])
+        self.assertEqual(json.loads(r.stdout)["cflags"], [])
+
+    def test_unknown_flag(self):
+        pack(self.sources, tree())
+        for option in ("--enable", "--disable"):
+            r = run("plan", "--kernel", KERNELS[0], "--sources", self.sources, option, "turbo-boost")
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("There is no flag “turbo-boost”", r.stderr)
+        r = run("plan", "--kernel", KERNELS[0], "--sources", self.sources, "--preset", "ludicrous")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("ludicrous", r.stderr)
+
     def test_missing_pieces(self):
         r = run("plan", "--kernel", "0.0.0-not-installed", "--sources", self.sources)
         self.assertEqual(r.returncode, 1)
