@@ -109,6 +109,37 @@ class Report(unittest.TestCase):
             self.assertNotIn("<html", f.read())
 
 
+class Flags(unittest.TestCase):
+    def test_text(self):
+        r = run("flags")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("kernel-compiler", r.stdout)
+        self.assertIn("march-native", r.stdout)
+        # the macros no source reads are there, and say so
+        self.assertIn("VMW_OPTIMIZE_MEMORY_ALLOC", r.stdout)
+
+    def test_json_and_needs_on_a_recorded_machine(self):
+        r = run("--sysroot", EPYC, "--cpuid", EPYC_CPUID, "flags", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        catalog = json.loads(r.stdout)
+        flags = {f["id"]: f for f in catalog["flags"]}
+        self.assertTrue(flags["kernel-compiler"]["required"])
+        self.assertFalse(flags["march-native"]["portable"])
+        self.assertEqual(flags["fast-math"]["effect"], "none")
+        # the recorded kernel was built with gcc: LLVM=1 is not for it
+        self.assertFalse(flags["llvm"]["needs_met"])
+        for flag in catalog["flags"]:
+            self.assertNotRegex(flag["description"].lower(), r"\d+ ?%")
+
+    def test_presets(self):
+        r = run("--sysroot", EPYC, "--cpuid", EPYC_CPUID, "flags", "--preset", "optimized")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("mtune-native", r.stdout)
+        r = run("flags", "--preset", "ludicrous")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("vanilla, optimized", r.stderr)
+
+
 class Errors(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp()
