@@ -28,13 +28,14 @@ static const MtCliCommand commands[] = {
   { "detect", N_("Show what this machine is, with the evidence of each fact"), mt_cli_detect },
     /* TRANSLATORS: summary of the "report" command in modtunectl --help */
     { "report", N_("Write a hardware report (Markdown, HTML, JSON or text)"), mt_cli_report },
-  /* TRANSLATORS: summary of the "flags" command in modtunectl --help */
-  { "flags", N_("List the compiler flags, what each one changes and what it needs"), mt_cli_flags },
-  /* TRANSLATORS: summary of the "plan" command in modtunectl --help */
-  { "plan", N_("Show what a build of vmmon and vmnet would do, and why"), mt_cli_plan },
-  /* TRANSLATORS: summary of the "build" command in modtunectl --help */
-  { "build", N_("Build vmmon and vmnet as this user, into a directory"), mt_cli_build },
-  };
+      /* TRANSLATORS: summary of the "flags" command in modtunectl --help */
+      { "flags",
+        N_("List the compiler flags, what each one changes and what it needs"), mt_cli_flags },
+        /* TRANSLATORS: summary of the "plan" command in modtunectl --help */
+        { "plan", N_("Show what a build of vmmon and vmnet would do, and why"), mt_cli_plan },
+          /* TRANSLATORS: summary of the "build" command in modtunectl --help */
+          { "build", N_("Build vmmon and vmnet as this user, into a directory"), mt_cli_build },
+        };
 
 void
 mt_cli_add_global_options (GOptionContext *context, MtCliGlobal *global)

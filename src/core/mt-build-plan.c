@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mt-build-plan.h"
+#include "mt-compat.h"
 #include "mt-error.h"
 #include "mt-json.h"
 #include "mt-kconfig.h"
@@ -43,6 +44,9 @@ struct _MtBuildPlan
   GStrv make_vars;
   GStrv flag_ids;
   char *cache_key;
+  char *patches_dir;
+  char *patches_sha256;
+  guint n_rules;
   GPtrArray *steps;
 };
 
@@ -67,6 +71,8 @@ mt_build_plan_finalize (GObject *object)
   g_strfreev (self->make_vars);
   g_strfreev (self->flag_ids);
   g_free (self->cache_key);
+  g_free (self->patches_dir);
+  g_free (self->patches_sha256);
   g_ptr_array_unref (self->steps);
 
   G_OBJECT_CLASS (mt_build_plan_parent_class)->finalize (object);
@@ -216,6 +222,41 @@ choose_sources (MtBuildPlan *self, MtSysroot *sysroot, const char *sources_dir, 
   return TRUE;
 }
 
+/* The compatibility rules: $MODTUNE_PATCHES_DIR (the source tree, in
+ * tests and meson devenv), else the installed ones.  Loading them checks
+ * every file against the manifest. */
+static gboolean
+choose_rules (MtBuildPlan *self, GError **error)
+{
+  g_autoptr (MtCompatRules) rules = NULL;
+  g_autofree char *manifest = NULL;
+  const char *dir = g_getenv ("MODTUNE_PATCHES_DIR");
+
+  self->patches_dir = g_strdup (dir != NULL && dir[0] != '\0' ? dir : PATCHESDIR);
+  rules = mt_compat_rules_load (self->patches_dir, error);
+  if (rules == NULL)
+    return FALSE;
+
+  self->n_rules = mt_compat_rules_get_n_rules (rules);
+  manifest = g_build_filename (self->patches_dir, "MANIFEST", NULL);
+  self->patches_sha256 = sha256_of_file (manifest, error);
+  if (self->patches_sha256 == NULL)
+    return FALSE;
+
+  add_step (
+    self,
+    g_dngettext (
+      GETTEXT_PACKAGE,
+      "Probe the kernel’s headers and apply the %u compatibility rule of %s that is needed; "
+      "report each one",
+      "Probe the kernel’s headers and apply those of the %u compatibility rules of %s that are "
+      "needed; report each one",
+      self->n_rules),
+    self->n_rules, self->patches_dir);
+
+  return TRUE;
+}
+
 static void
 compute_cache_key (MtBuildPlan *self)
 {
@@ -235,6 +276,7 @@ compute_cache_key (MtBuildPlan *self)
   while (0)
   ADD (PACKAGE_VERSION);
   ADD (self->release);
+  ADD (self->patches_sha256);
   ADD (self->build_dir);
   ADD (utsrelease);
   ADD (self->compiler);
@@ -317,7 +359,8 @@ mt_build_plan_new (MtSysroot *sysroot,
 
   add_step (self, _ ("Build for kernel %s with its build tree %s"), self->release, self->build_dir);
 
-  if (!choose_compiler (self, error) || !choose_sources (self, sysroot, sources_dir, error))
+  if (!choose_compiler (self, error) || !choose_sources (self, sysroot, sources_dir, error) ||
+      !choose_rules (self, error))
     return NULL;
 
   self->cflags = g_strdupv ((GStrv) (cflags != NULL ? cflags : (const char *const[]) { NULL }));
@@ -435,6 +478,18 @@ mt_build_plan_get_cflags (MtBuildPlan *self)
   return (const char *const *) self->cflags;
 }
 
+/**
+ * mt_build_plan_get_patches_dir:
+ *
+ * Returns: the directory of the compatibility rules the build applies
+ */
+const char *
+mt_build_plan_get_patches_dir (MtBuildPlan *self)
+{
+  g_return_val_if_fail (MT_IS_BUILD_PLAN (self), NULL);
+  return self->patches_dir;
+}
+
 const char *const *
 mt_build_plan_get_make_vars (MtBuildPlan *self)
 {
@@ -504,6 +559,8 @@ mt_build_plan_to_json (MtBuildPlan *self, JsonBuilder *builder)
   mt_json_add_strv (builder, "flags", (const char *const *) self->flag_ids);
   mt_json_add_strv (builder, "cflags", (const char *const *) self->cflags);
   mt_json_add_strv (builder, "make_vars", (const char *const *) self->make_vars);
+  mt_json_add_string (builder, "patches_dir", self->patches_dir);
+  mt_json_add_string (builder, "patches_manifest_sha256", self->patches_sha256);
   mt_json_add_string (builder, "cache_key", self->cache_key);
   json_builder_set_member_name (builder, "steps");
   json_builder_begin_array (builder);

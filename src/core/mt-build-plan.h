@@ -33,6 +33,7 @@ const char *mt_build_plan_get_source (MtBuildPlan *self, const char *module);
 const char *mt_build_plan_get_source_sha256 (MtBuildPlan *self, const char *module);
 int mt_build_plan_get_interface_version (MtBuildPlan *self);
 const char *const *mt_build_plan_get_cflags (MtBuildPlan *self);
+const char *mt_build_plan_get_patches_dir (MtBuildPlan *self);
 const char *const *mt_build_plan_get_make_vars (MtBuildPlan *self);
 const char *const *mt_build_plan_get_flag_ids (MtBuildPlan *self);
 const char *mt_build_plan_get_cache_key (MtBuildPlan *self);

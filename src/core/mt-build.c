@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "mt-build.h"
+#include "mt-compat.h"
 #include "mt-elf.h"
 #include "mt-error.h"
 #include "mt-json.h"
@@ -104,13 +105,19 @@ can_reuse (MtBuildPlan *plan, const char *out_dir)
 }
 
 static GSubprocess *
-spawn_kbuild (MtBuildPlan *plan, const char *work, const char *module, GError **error)
+spawn_kbuild (MtBuildPlan *plan,
+              const char *work,
+              const char *module,
+              const char *const *compat_cflags,
+              GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *log_path = g_strdup_printf ("%s/%s.log", work, module);
-  g_autofree char *cflags = g_strjoinv (" ", (GStrv) mt_build_plan_get_cflags (plan));
+  g_autofree char *flag_cflags = g_strjoinv (" ", (GStrv) mt_build_plan_get_cflags (plan));
+  g_autofree char *rule_cflags = g_strjoinv (" ", (GStrv) compat_cflags);
+  g_autofree char *cflags = g_strstrip (g_strdup_printf ("%s %s", rule_cflags, flag_cflags));
   const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL, NULL };
   g_autofree char *home = g_strdup_printf ("HOME=%s", work);
 
@@ -126,6 +133,8 @@ spawn_kbuild (MtBuildPlan *plan, const char *work, const char *module, GError **
   g_ptr_array_add (argv, g_strdup ("-C"));
   g_ptr_array_add (argv, g_strdup (mt_build_plan_get_kernel_build_dir (plan)));
   g_ptr_array_add (argv, g_strdup_printf ("M=%s/%s-only", work, module));
+  /* VMware's Makefile.kernel finds its headers through $(SRCROOT) */
+  g_ptr_array_add (argv, g_strdup_printf ("SRCROOT=%s/%s-only", work, module));
   g_ptr_array_add (argv, g_strdup_printf ("CC=%s", mt_build_plan_get_compiler (plan)));
   if (mt_build_plan_get_llvm (plan))
     g_ptr_array_add (argv, g_strdup ("LLVM=1"));
@@ -198,7 +207,11 @@ check_module (MtBuildPlan *plan, const char *module, const char *path, GError **
 }
 
 static gboolean
-write_manifest (MtBuildPlan *plan, const char *out_dir, char **shas, GError **error)
+write_manifest (MtBuildPlan *plan,
+                const char *out_dir,
+                char **shas,
+                MtCompatReport **reports,
+                GError **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -219,6 +232,15 @@ write_manifest (MtBuildPlan *plan, const char *out_dir, char **shas, GError **er
       mt_json_add_string (builder, "file", file);
       mt_json_add_string (builder, "sha256", shas[i]);
       json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  /* every rule's outcome: applied, not needed, and why */
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      json_builder_set_member_name (builder, modules[i]);
+      json_builder_add_value (builder, mt_compat_report_to_json (reports[i]));
     }
   json_builder_end_object (builder);
   mt_json_add_string (builder, "log", "build.log");
@@ -250,6 +272,8 @@ mt_build_run (MtBuildPlan *plan,
   g_autofree char *log_path = NULL;
   g_autoptr (GString) log = g_string_new (NULL);
   GSubprocess *procs[G_N_ELEMENTS (modules)] = { NULL };
+  MtCompatReport *reports[G_N_ELEMENTS (modules)] = { NULL };
+  g_autoptr (MtCompatRules) rules = NULL;
   char *shas[G_N_ELEMENTS (modules)] = { NULL };
   gboolean ok = TRUE;
 
@@ -289,10 +313,25 @@ mt_build_run (MtBuildPlan *plan,
       ok = mt_tar_extract_file (archive, work, NULL, cancellable, error);
     }
 
+  /* the compatibility rules, probed against the target's headers; a rule
+   * whose pattern does not match stops the build, naming the rule */
+  if (ok)
+    {
+      rules = mt_compat_rules_load (mt_build_plan_get_patches_dir (plan), error);
+      ok = rules != NULL;
+    }
+  for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
+    {
+      reports[i] = mt_compat_apply (rules, modules[i], work,
+                                    mt_build_plan_get_kernel_build_dir (plan), cancellable, error);
+      ok = reports[i] != NULL && mt_compat_report_check (reports[i], error);
+    }
+
   /* both at once: kbuild runs one module's objects in parallel too */
   for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
     {
-      procs[i] = spawn_kbuild (plan, work, modules[i], error);
+      procs[i] =
+        spawn_kbuild (plan, work, modules[i], mt_compat_report_get_ccflags (reports[i]), error);
       ok = procs[i] != NULL;
     }
 
@@ -349,10 +388,13 @@ mt_build_run (MtBuildPlan *plan,
     }
 
   if (ok)
-    ok = write_manifest (plan, out_dir, shas, error);
+    ok = write_manifest (plan, out_dir, shas, reports, error);
 
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
-    g_free (shas[i]);
+    {
+      g_free (shas[i]);
+      g_clear_object (&reports[i]);
+    }
   remove_tree (work);
 
   return ok;

@@ -21,20 +21,27 @@ MODTUNECTL = os.environ["MODTUNECTL"]
 KERNELS = sorted(os.path.basename(os.path.dirname(os.path.dirname(m)))
                  for m in glob.glob("/lib/modules/*/build/Makefile"))
 
-GOOD = """#include <linux/module.h>
-static int __init %(m)s_init(void) { return 0; }
-static void __exit %(m)s_exit(void) { }
-module_init(%(m)s_init);
-module_exit(%(m)s_exit);
-MODULE_LICENSE("GPL");
-"""
+FIXTURE = os.path.join(os.environ["MT_TEST_FIXTURES"], "vmware-src")
+
+
+def fixture_files(module):
+    """{relative path: text} of our fixture module tree, laid out like
+    VMware's tarballs and written against the old kernel APIs"""
+    top = os.path.join(FIXTURE, f"{module}-only")
+    files = {}
+    for dirpath, _, names in os.walk(top):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            with open(path, encoding="utf-8") as f:
+                files[os.path.relpath(path, top)] = f.read()
+    return files
 
 
 def pack(directory, sources):
     """sources: {module: {relative path: text}} -> vmmon.tar, vmnet.tar"""
     for module, files in sources.items():
         with tarfile.open(os.path.join(directory, module + ".tar"), "w") as tar:
-            for path, text in files.items():
+            for path, text in sorted(files.items()):
                 data = text.encode()
                 info = tarfile.TarInfo(f"{module}-only/{path}")
                 info.size = len(data)
@@ -42,13 +49,11 @@ def pack(directory, sources):
                 tar.addfile(info, io.BytesIO(data))
 
 
-def tree(vmmon_c=None):
-    return {
-        m: {"Makefile": f"obj-m := {m}.o\n",
-            f"{m}.c": (vmmon_c if (m == "vmmon" and vmmon_c) else GOOD % {"m": m}),
-            **({"include/iocontrols.h": "#define VMMON_VERSION (417 << 16 | 0)\n"} if m == "vmmon" else {})}
-        for m in ("vmmon", "vmnet")
-    }
+def tree(vmnet_append=None):
+    sources = {m: fixture_files(m) for m in ("vmmon", "vmnet")}
+    if vmnet_append:
+        sources["vmnet"]["driver.c"] += vmnet_append
+    return sources
 
 
 def run(*args):
@@ -88,6 +93,10 @@ class Build(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
                 self.assertIn("Built vmmon.ko and vmnet.ko", r.stdout)
                 manifest = json.load(open(os.path.join(out, "manifest.json")))
+                # every rule's outcome is recorded, and the old APIs needed some
+                outcomes = [r["outcome"] for m in ("vmmon", "vmnet") for r in manifest["rules"][m]["rules"]]
+                self.assertIn("applied", outcomes)
+                self.assertNotIn("not-matched", outcomes)
                 for m in ("vmmon", "vmnet"):
                     ko = os.path.join(out, m + ".ko")
                     vermagic = subprocess.run(["modinfo", "-F", "vermagic", ko], capture_output=True,
@@ -104,7 +113,7 @@ class Build(unittest.TestCase):
                 self.assertIn("up to date", r.stdout)
 
         # a changed source is a new plan
-        pack(self.sources, tree(GOOD.replace("return 0; }", "return 0; /* changed */ }") % {"m": "vmmon"}))
+        pack(self.sources, tree("/* changed */\n"))
         r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", os.path.join(self.out, KERNELS[0]))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("Built", r.stdout)
@@ -119,11 +128,10 @@ class Build(unittest.TestCase):
         self.assertIn("Built", r.stdout)
 
     def test_compile_error(self):
-        pack(self.sources, tree("#include <linux/module.h>\nint broken(void) { return undeclared_symbol; }\n"
-                                "MODULE_LICENSE(\"GPL\");\n"))
+        pack(self.sources, tree("int modtune_broken(void);\nint modtune_broken(void) { return undeclared_symbol; }\n"))
         r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
         self.assertEqual(r.returncode, 1, r.stdout)
-        self.assertIn(f"Building vmmon for kernel {KERNELS[0]} failed", r.stderr)
+        self.assertIn(f"Building vmnet for kernel {KERNELS[0]} failed", r.stderr)
         self.assertIn("undeclared_symbol", r.stderr)
         self.assertIn("build.log", r.stderr)
         with open(os.path.join(self.out, "build.log")) as f:
