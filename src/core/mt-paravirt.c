@@ -832,8 +832,14 @@ mt_paravirt_probe (MtSysroot *sysroot,
 
   if (cpuid != NULL)
     {
+      MtCpuidRegs leaf1;
+      /* Without the hypervisor bit, mt_cpuid_query() (which reads leaf 1 for
+       * every leaf of the range) answers none of the range: do not ask 256
+       * times on bare metal. */
+      gboolean bare = mt_cpuid_query (cpuid, 1, 0, &leaf1) && (leaf1.ecx & (1u << 31)) == 0;
+
       /* one pass over the range: under a hypervisor every CPUID is an exit */
-      for (guint32 base = MT_CPUID_HYPERVISOR_BASE; base < MT_CPUID_HYPERVISOR_LIMIT;
+      for (guint32 base = MT_CPUID_HYPERVISOR_BASE; !bare && base < MT_CPUID_HYPERVISOR_LIMIT;
            base += MT_CPUID_HYPERVISOR_STEP)
         {
           g_autofree char *sig = mt_paravirt_dup_cpuid_signature (cpuid, base);
@@ -845,6 +851,9 @@ mt_paravirt_probe (MtSysroot *sysroot,
           if (self->hyperv_base == 0 &&
               (g_str_equal (sig, HYPERV_SIGNATURE) || g_str_equal (sig, KVM_HV_SIGNATURE)))
             self->hyperv_base = base;
+          /* the rest of the range cannot change either */
+          if (self->kvm_base != 0 && self->hyperv_base != 0)
+            break;
         }
 
       if (self->kvm_base != 0)

@@ -19,6 +19,7 @@
 #include "mt-json.h"
 #include "mt-error.h"
 #include "mt-pci-device.h"
+#include "mt-pci-ids.h"
 
 /**
  * MtPciDevice:
@@ -167,22 +168,6 @@ compare_devices (gconstpointer a, gconstpointer b)
   return (int) da->func - (int) db->func;
 }
 
-static char *
-lookup_name (struct pci_access *pacc, int flags, guint16 vendor_id, guint16 device_id)
-{
-  char buf[256];
-  const char *name;
-
-  /* pci.ids only: the udev hwdb differs between machines, and names in a
-   * report should not depend on where it was made. */
-  name = pci_lookup_name (pacc, buf, sizeof buf, flags | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
-                          (int) vendor_id, (int) device_id);
-  if (name == NULL || *name == '\0')
-    return NULL;
-
-  return g_utf8_make_valid (name, -1);
-}
-
 /* The basename of the `driver` link, read directly: libpci resolves the
  * link with realpath(), which fails on recorded trees (the link's target is
  * not copied). */
@@ -207,7 +192,7 @@ read_driver_link (MtSysroot *sysroot, const char *address)
 /* Adds the device to @devices first, so that it is freed with them if a
  * later libpci call jumps out. */
 static void
-add_device (MtSysroot *sysroot, struct pci_access *pacc, struct pci_dev *d, GPtrArray *devices)
+add_device (MtSysroot *sysroot, struct pci_dev *d, GPtrArray *devices)
 {
   MtPciDevice *self;
   unsigned int known;
@@ -235,9 +220,6 @@ add_device (MtSysroot *sysroot, struct pci_access *pacc, struct pci_dev *d, GPtr
     }
 
   self->driver = read_driver_link (sysroot, self->address);
-
-  self->vendor_name = lookup_name (pacc, PCI_LOOKUP_VENDOR, self->vendor_id, 0);
-  self->device_name = lookup_name (pacc, PCI_LOOKUP_DEVICE, self->vendor_id, self->device_id);
 }
 
 /* Everything that touches libpci; a libpci error jumps out of it. */
@@ -256,7 +238,7 @@ scan (MtSysroot *sysroot, struct pci_access *pacc, const char *bus_path, GPtrArr
     {
       if (++count > MAX_DEVICES)
         fail_guarded (g_strdup_printf ("more than %u PCI devices", MAX_DEVICES));
-      add_device (sysroot, pacc, d, devices);
+      add_device (sysroot, d, devices);
     }
 }
 
@@ -280,6 +262,30 @@ scan_guarded (MtSysroot *sysroot,
   current_guard = NULL;
 
   return TRUE;
+}
+
+/* The names in the system's pci.ids, read once for all the devices.  Not
+ * libpci's pci_lookup_name(): it parses the whole file (~5 ms) to name a
+ * few devices.  mt-pci-ids gives the same names; never the udev hwdb, which
+ * differs between machines (names in a report should not depend on where
+ * it was made). */
+static void
+add_names (GPtrArray *devices)
+{
+  g_autoptr (MtPciIds) ids = NULL;
+
+  if (devices->len == 0)
+    return;
+
+  ids = mt_pci_ids_new_for_system ();
+  for (guint i = 0; i < devices->len; i++)
+    {
+      MtPciDevice *self = g_ptr_array_index (devices, i);
+
+      self->vendor_name = g_strdup (mt_pci_ids_lookup_vendor (ids, self->vendor_id));
+      self->device_name =
+        g_strdup (mt_pci_ids_lookup_device (ids, self->vendor_id, self->device_id));
+    }
 }
 
 static void
@@ -345,9 +351,11 @@ check_entries (MtSysroot *sysroot, GError **error)
  * mt_pci_probe:
  * @sysroot: the tree whose `/sys/bus/pci` to read
  *
- * Lists the PCI functions of @sysroot with libpci's sysfs method.  A
- * machine without a PCI bus (no `/sys/bus/pci/devices`) gives an empty
- * array.
+ * Lists the PCI functions of @sysroot with libpci's sysfs method, and
+ * names them from the `pci.ids` of the machine Modtune runs on (see
+ * mt_pci_ids_new_for_system()); without a readable `pci.ids` they have no
+ * names.  A machine without a PCI bus (no `/sys/bus/pci/devices`) gives an
+ * empty array.
  *
  * Returns: (transfer container) (element-type MtPciDevice): the devices,
  *   sorted by address, or %NULL with @error set when libpci cannot read the
@@ -380,8 +388,8 @@ mt_pci_probe (MtSysroot *sysroot, GError **error)
   pacc->warning = pci_warning_cb;
   pacc->debug = pci_debug_cb;
   pacc->method = PCI_ACCESS_SYS_BUS_PCI;
-  /* no ~/.cache/pci-ids: names come from pci.ids alone (and libpci leaks
-   * the cache's file name) */
+  /* names come from mt-pci-ids; should anything ask libpci, no
+   * ~/.cache/pci-ids (libpci leaks the cache's file name) */
   pacc->id_lookup_mode = 0;
 
   ok = scan_guarded (sysroot, pacc, bus_path, devices, &guard);
@@ -395,6 +403,7 @@ mt_pci_probe (MtSysroot *sysroot, GError **error)
     }
 
   g_ptr_array_sort (devices, compare_devices);
+  add_names (devices);
 
   return g_steal_pointer (&devices);
 }

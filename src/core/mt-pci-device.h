@@ -31,7 +31,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MtPciDevice, mt_pci_device, MT, PCI_DEVICE, GObject)
 
 /* All PCI devices of @sysroot (libpci, sysfs method on <sysroot>/sys/bus/pci),
- * sorted by address.  A machine without a PCI bus gives an empty array. */
+ * sorted by address, named from this machine's pci.ids (mt-pci-ids.h).  A
+ * machine without a PCI bus gives an empty array. */
 GPtrArray *mt_pci_probe (MtSysroot *sysroot, GError **error);
 MtPciDevice *mt_pci_device_new (const char *address,
                                 guint16 vendor_id,

@@ -604,26 +604,50 @@ walk_for_modules (MtVmwareInfo *self,
     }
 }
 
-/* modules.dep lines: "misc/vmmon.ko:" or "kernel/…/x.ko: deps" */
+/* Whether "vmmon.ko" or "vmnet.ko" is in the @len bytes at @s. */
+static gboolean
+names_source_module (const char *s, gsize len)
+{
+  const char *end = s + len;
+
+  for (const char *v = memchr (s, 'v', len); v != NULL && end - v >= 8;
+       v = memchr (v + 1, 'v', end - v - 1))
+    if (memcmp (v, "vmmon.ko", 8) == 0 || memcmp (v, "vmnet.ko", 8) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* modules.dep lines: "misc/vmmon.ko:" or "kernel/…/x.ko: deps".  A Debian
+ * kernel's is 600 KiB: read in place (as text: up to a NUL), and each line
+ * passed over with two memchr() unless it names a module before its colon. */
 static gboolean
 scan_modules_dep (MtVmwareInfo *self, MtSysroot *sysroot, const char *kernel, const char *moddir)
 {
   g_autofree char *dep_path = g_strdup_printf ("%s/modules.dep", moddir);
-  g_autofree char *text = mt_sysroot_read_text (sysroot, dep_path, NULL);
+  g_autoptr (GBytes) bytes = mt_sysroot_read (sysroot, dep_path, NULL);
+  const char *text;
+  const char *end;
+  const char *nul;
+  gsize len;
 
-  if (text == NULL)
+  if (bytes == NULL)
     return FALSE;
 
-  for (const char *p = text; *p != '\0';)
+  text = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    return TRUE;
+  nul = memchr (text, '\0', len);
+  end = nul != NULL ? nul : text + len;
+
+  for (const char *p = text; p < end;)
     {
-      const char *nl = strchr (p, '\n');
-      gsize line_len = nl != NULL ? (gsize) (nl - p) : strlen (p);
+      const char *nl = memchr (p, '\n', end - p);
+      gsize line_len = nl != NULL ? (gsize) (nl - p) : (gsize) (end - p);
       const char *colon = memchr (p, ':', line_len);
 
       /* most lines name neither module: skip them without a copy */
-      if (colon != NULL && colon > p &&
-          (g_strstr_len (p, colon - p, "vmmon.ko") != NULL ||
-           g_strstr_len (p, colon - p, "vmnet.ko") != NULL))
+      if (colon != NULL && colon > p && names_source_module (p, colon - p))
         {
           g_autofree char *rel = g_strndup (p, colon - p);
           g_autofree char *base = g_path_get_basename (rel);
