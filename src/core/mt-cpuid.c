@@ -40,6 +40,8 @@ struct _MtCpuid
   char *source;
   /* (leaf << 32 | subleaf) -> MtCpuidRegs; NULL for the native instruction */
   GHashTable *leaves;
+  /* leaf 1 ECX bit 31, asked once: -1 until then */
+  int hypervisor_bit;
 };
 
 G_DEFINE_FINAL_TYPE (MtCpuid, mt_cpuid, G_TYPE_OBJECT)
@@ -69,6 +71,7 @@ mt_cpuid_class_init (MtCpuidClass *klass)
 static void
 mt_cpuid_init (MtCpuid *self)
 {
+  self->hypervisor_bit = -1;
 }
 
 /**
@@ -375,10 +378,15 @@ mt_cpuid_query (MtCpuid *self, guint32 leaf, guint32 subleaf, MtCpuidRegs *regs)
 
   if (base >= 0x40000000 && base < 0x80000000)
     {
-      MtCpuidRegs l1;
+      /* The hypervisor range exists only under a hypervisor.  Detection
+       * scans that range leaf by leaf: ask leaf 1 once. */
+      if (self->hypervisor_bit < 0)
+        {
+          MtCpuidRegs l1;
 
-      /* The hypervisor range exists only under a hypervisor. */
-      if (!raw_query (self, 1, 0, &l1) || (l1.ecx & (1u << 31)) == 0)
+          self->hypervisor_bit = raw_query (self, 1, 0, &l1) && (l1.ecx & (1u << 31)) != 0;
+        }
+      if (!self->hypervisor_bit)
         return FALSE;
     }
 

@@ -275,8 +275,29 @@ read_builtin_list (MtSysroot *sysroot, const char *path, GError **error)
   return names;
 }
 
+static void
+support_from_config (MtModulesInfo *self, MtKconfig *config)
+{
+  if (mt_kconfig_is_enabled (config, "CONFIG_MODULES"))
+    {
+      self->support = MT_MODULE_SUPPORT_LOADABLE;
+      self->support_evidence =
+        g_strdup_printf ("%s: CONFIG_MODULES=y", mt_kconfig_get_source (config));
+    }
+  else
+    {
+      self->support = MT_MODULE_SUPPORT_NONE;
+      self->support_evidence =
+        g_strdup_printf ("%s: # CONFIG_MODULES is not set", mt_kconfig_get_source (config));
+    }
+}
+
 static gboolean
-decide_support (MtModulesInfo *self, MtSysroot *sysroot, gboolean proc_recorded, GError **error)
+decide_support (MtModulesInfo *self,
+                MtSysroot *sysroot,
+                MtKconfig *known_config,
+                gboolean proc_recorded,
+                GError **error)
 {
   g_autofree char *boot = g_strdup_printf ("/boot/config-%s", self->release);
   g_autofree char *modconf = g_strdup_printf ("/lib/modules/%s/config", self->release);
@@ -300,7 +321,15 @@ decide_support (MtModulesInfo *self, MtSysroot *sysroot, gboolean proc_recorded,
       return TRUE;
     }
 
-  /* The configuration says it; /proc/config.gz only for the running kernel */
+  /* The configuration says it: the one the kernel detector already read,
+   * else the first of the usual places (/proc/config.gz only for the
+   * running kernel) */
+  if (known_config != NULL)
+    {
+      support_from_config (self, known_config);
+      return TRUE;
+    }
+
   for (guint i = self->running ? 0 : 1; i < G_N_ELEMENTS (candidates); i++)
     {
       g_autoptr (GError) local_error = NULL;
@@ -327,17 +356,7 @@ decide_support (MtModulesInfo *self, MtSysroot *sysroot, gboolean proc_recorded,
       if (config == NULL)
         return FALSE;
 
-      if (mt_kconfig_is_enabled (config, "CONFIG_MODULES"))
-        {
-          self->support = MT_MODULE_SUPPORT_LOADABLE;
-          self->support_evidence = g_strdup_printf ("%s: CONFIG_MODULES=y", candidates[i]);
-        }
-      else
-        {
-          self->support = MT_MODULE_SUPPORT_NONE;
-          self->support_evidence =
-            g_strdup_printf ("%s: # CONFIG_MODULES is not set", candidates[i]);
-        }
+      support_from_config (self, config);
       return TRUE;
     }
 
@@ -563,6 +582,8 @@ modprobe_config_paths (MtSysroot *sysroot, GPtrArray *storage)
  * @sysroot: where to read `/lib/modules`, `/sys/module` and `/proc`
  * @kernel_release: (nullable): the kernel to describe, or %NULL for the
  *   running one (`/proc/sys/kernel/osrelease`)
+ * @config: (nullable): that kernel's configuration when the caller has
+ *   read it already (see mt_kernel_info_get_config()); %NULL to look for it
  *
  * What is loaded is only read when @kernel_release is the running kernel
  * (or when the tree does not say which kernel runs).  A missing module
@@ -573,7 +594,10 @@ modprobe_config_paths (MtSysroot *sysroot, GPtrArray *storage)
  *   a release, or a file that exists cannot be read
  */
 MtModulesInfo *
-mt_modules_info_probe (MtSysroot *sysroot, const char *kernel_release, GError **error)
+mt_modules_info_probe (MtSysroot *sysroot,
+                       const char *kernel_release,
+                       MtKconfig *config,
+                       GError **error)
 {
   g_autoptr (MtModulesInfo) self = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -642,7 +666,7 @@ mt_modules_info_probe (MtSysroot *sysroot, const char *kernel_release, GError **
       g_clear_error (&local_error);
     }
 
-  if (!decide_support (self, sysroot, running_release != NULL, error))
+  if (!decide_support (self, sysroot, config, running_release != NULL, error))
     return NULL;
 
   if (self->directory != NULL)

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mt-kconfig.h"
 #include "mt-sysroot.h"
 
 G_BEGIN_DECLS
@@ -50,8 +51,10 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (MtModulesInfo, mt_modules_info, MT, MODULES_INFO, GObject)
 
-MtModulesInfo *
-mt_modules_info_probe (MtSysroot *sysroot, const char *kernel_release, GError **error);
+MtModulesInfo *mt_modules_info_probe (MtSysroot *sysroot,
+                                      const char *kernel_release,
+                                      MtKconfig *config,
+                                      GError **error);
 const char *mt_modules_info_get_kernel_release (MtModulesInfo *self);
 gboolean mt_modules_info_is_running_kernel (MtModulesInfo *self);
 MtModuleSupport mt_modules_info_get_support (MtModulesInfo *self);

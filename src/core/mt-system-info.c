@@ -146,7 +146,9 @@ probe_devices (MtSystemInfo *self, MtSysroot *sysroot, MtCpuid *cpuid)
   if (self->storage == NULL)
     add_problem (self, "storage", g_steal_pointer (&error));
 
-  self->modules = mt_modules_info_probe (sysroot, release, &error);
+  /* the configuration the kernel detector read already */
+  self->modules =
+    mt_modules_info_probe (sysroot, release, mt_kernel_info_get_config (self->kernel), &error);
   if (self->modules == NULL)
     add_problem (self, "kernel modules", g_steal_pointer (&error));
 

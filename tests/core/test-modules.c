@@ -20,7 +20,7 @@ probe_tree (const char *tree, const char *release, GError **error)
 
   g_assert_nonnull (root);
 
-  return mt_modules_info_probe (root, release, error);
+  return mt_modules_info_probe (root, release, NULL, error);
 }
 
 /* The fixture's kernels, read from the tree: make-module-fixtures.sh names
