@@ -35,7 +35,10 @@ static const MtCliCommand commands[] = {
         { "plan", N_("Show what a build of vmmon and vmnet would do, and why"), mt_cli_plan },
           /* TRANSLATORS: summary of the "build" command in modtunectl --help */
           { "build", N_("Build vmmon and vmnet as this user, into a directory"), mt_cli_build },
-        };
+            /* TRANSLATORS: summary of the "evidence" command in modtunectl --help */
+            { "evidence",
+              N_("Build with and without flags and show what the flags changed"), mt_cli_evidence },
+          };
 
 void
 mt_cli_add_global_options (GOptionContext *context, MtCliGlobal *global)

@@ -14,71 +14,58 @@
 #include "mt-build.h"
 #include "mt-cli.h"
 
-typedef struct
+void
+mt_cli_build_options_clear (MtCliBuildOptions *options)
 {
-  char *preset;
-  GStrv enable;
-  GStrv disable;
-  char *kernel;
-  char *kernel_build;
-  char *sources;
-  char *out;
-  gboolean json;
-} BuildOptions;
-
-static void
-build_options_clear (BuildOptions *options)
-{
-  g_free (options->preset);
-  g_strfreev (options->enable);
-  g_strfreev (options->disable);
-  g_free (options->kernel);
-  g_free (options->kernel_build);
-  g_free (options->sources);
-  g_free (options->out);
+  g_clear_pointer (&options->preset, g_free);
+  g_clear_pointer (&options->enable, g_strfreev);
+  g_clear_pointer (&options->disable, g_strfreev);
+  g_clear_pointer (&options->kernel, g_free);
+  g_clear_pointer (&options->kernel_build, g_free);
+  g_clear_pointer (&options->sources, g_free);
+  g_clear_pointer (&options->out, g_free);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BuildOptions, build_options_clear)
-
-static gboolean
-parse (MtCliGlobal *global,
-       BuildOptions *options,
-       gboolean build,
-       int argc,
-       char **argv,
-       int *exit_status)
+/* --kernel, --kernel-build, --sources: what to build for and from */
+void
+mt_cli_add_target_options (GOptionContext *context, MtCliBuildOptions *options)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr (GError) error = NULL;
-  const GOptionEntry common[] = {
+  /* g_option_context_add_main_entries() copies the entries. */
+  const GOptionEntry entries[] = {
     { "kernel", 0, 0, G_OPTION_ARG_STRING, &options->kernel,
       N_ ("Build for kernel KVER (default: the running one)"), N_ ("KVER") },
       { "kernel-build", 0, 0, G_OPTION_ARG_FILENAME, &options->kernel_build,
         N_ ("Use the kernel build tree DIR (default: /lib/modules/KVER/build)"), N_ ("DIR") },
-        { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-          N_ ("Start from the flags of PRESET: vanilla (the default) or optimized"), N_ ("PRESET") },
-          { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->enable,
-            N_ ("Add the catalog flag ID (see “modtunectl flags”)"), N_ ("ID") },
-            { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->disable,
-              N_ ("Leave out the catalog flag ID"), N_ ("ID") },
-              { "sources", 0, 0, G_OPTION_ARG_FILENAME, &options->sources,
-                N_ ("Take vmmon.tar and vmnet.tar from DIR instead of the installed Workstation"),
-                   N_ ("DIR") },
-                { NULL } };
-  const GOptionEntry plan_entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-                                          N_ ("Print JSON instead of text"), NULL },
-                                          { NULL } };
-  const GOptionEntry build_entries[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &options->out,
-      N_ ("Write the modules, build.log and manifest.json to DIR"), N_ ("DIR") }, { NULL } };
+        { "sources", 0, 0, G_OPTION_ARG_FILENAME, &options->sources,
+          N_ ("Take vmmon.tar and vmnet.tar from DIR instead of the installed Workstation"),
+             N_ ("DIR") },
+          { NULL } };
 
-  g_option_context_set_summary (context, build
-                                           ? _ ("Build vmmon and vmnet as this user, without root.")
-                                           : _ ("Show what a build would do, and why."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+/**
+ * mt_cli_parse_build_options:
+ * @command: the command's name, for messages
+ *
+ * Parses a building command's options (and the global ones) with
+ * @context, which holds its entries; refuses any other argument.  --out
+ * becomes an absolute path, as kbuild needs one.
+ *
+ * Returns: %FALSE with *@exit_status set when the command must stop
+ */
+gboolean
+mt_cli_parse_build_options (GOptionContext *context,
+                            MtCliGlobal *global,
+                            MtCliBuildOptions *options,
+                            const char *command,
+                            int argc,
+                            char **argv,
+                            int *exit_status)
+{
+  g_autoptr (GError) error = NULL;
+
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, build ? build_entries : plan_entries,
-                                     GETTEXT_PACKAGE);
   mt_cli_add_global_options (context, global);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -89,11 +76,56 @@ parse (MtCliGlobal *global,
   if (argc > 1)
     {
       g_autofree char *message =
-        g_strdup_printf (_ ("“%s” takes no argument, but was given “%s”"), argv[0], argv[1]);
+        g_strdup_printf (_ ("“%s” takes no argument, but was given “%s”"), command, argv[1]);
 
       *exit_status = mt_cli_usage_error (message);
       return FALSE;
     }
+
+  if (options->out != NULL)
+    {
+      char *absolute = g_canonicalize_filename (options->out, NULL);
+
+      g_free (options->out);
+      options->out = absolute;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse (MtCliGlobal *global,
+       MtCliBuildOptions *options,
+       gboolean build,
+       int argc,
+       char **argv,
+       int *exit_status)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  const GOptionEntry flag_entries[] = {
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
+      N_ ("Start from the flags of PRESET: vanilla (the default) or optimized"), N_ ("PRESET") },
+      { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->enable,
+        N_ ("Add the catalog flag ID (see “modtunectl flags”)"), N_ ("ID") },
+        { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->disable,
+          N_ ("Leave out the catalog flag ID"), N_ ("ID") }, { NULL } };
+  const GOptionEntry plan_entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+                                          N_ ("Print JSON instead of text"), NULL },
+                                          { NULL } };
+  const GOptionEntry build_entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &options->out,
+      N_ ("Write the modules, build.log and manifest.json to DIR"), N_ ("DIR") }, { NULL } };
+
+  g_option_context_set_summary (context, build
+                                           ? _ ("Build vmmon and vmnet as this user, without root.")
+                                           : _ ("Show what a build would do, and why."));
+  mt_cli_add_target_options (context, options);
+  g_option_context_add_main_entries (context, flag_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, build ? build_entries : plan_entries,
+                                     GETTEXT_PACKAGE);
+
+  if (!mt_cli_parse_build_options (context, global, options, argv[0], argc, argv, exit_status))
+    return FALSE;
   if (build && options->out == NULL)
     {
       *exit_status = mt_cli_usage_error (_ ("“build” needs --out DIR: where to write the modules"));
@@ -103,63 +135,71 @@ parse (MtCliGlobal *global,
   return TRUE;
 }
 
+static gboolean
+check_flag_ids (MtFlagCatalog *catalog, const char *const *ids, GError **error)
+{
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (mt_flag_catalog_lookup (catalog, ids[i]) == NULL)
+      {
+        g_set_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT,
+                     _ ("There is no flag “%s”; “modtunectl flags” lists them"), ids[i]);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 /* The preset's ids, plus --enable, minus --disable, in catalog order of
  * appearance; the catalog checks every id and expands it. */
 static GStrv
-choose_flags (MtCliGlobal *global, BuildOptions *options, MtFlagCatalog *catalog, GError **error)
+choose_flags (const MtCliBuildOptions *options,
+              MtFlagCatalog *catalog,
+              MtSystemInfo *info,
+              GError **error)
 {
-  g_autoptr (MtSystemInfo) info = NULL;
   g_auto (GStrv) preset = NULL;
   g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *preset_name = options->preset != NULL ? options->preset : "vanilla";
+  const char *const no_ids[] = { NULL };
+  const char *const *disable =
+    options->disable != NULL ? (const char *const *) options->disable : no_ids;
 
   /* the optimized preset depends on the machine */
-  info = mt_cli_detect_system (global, error);
-  if (info == NULL)
-    return NULL;
-
   preset = mt_flag_catalog_get_preset (catalog, preset_name, info, error);
-  if (preset == NULL)
+  if (preset == NULL || !check_flag_ids (catalog, (const char *const *) options->enable, error) ||
+      !check_flag_ids (catalog, disable, error))
     return NULL;
 
   for (guint i = 0; preset[i] != NULL; i++)
-    if (!g_strv_contains (
-          (const char *const *) (options->disable ? options->disable : (GStrv) (char *[]) { NULL }),
-          preset[i]) &&
-        g_hash_table_add (seen, preset[i]))
+    if (!g_strv_contains (disable, preset[i]) && g_hash_table_add (seen, preset[i]))
       g_strv_builder_add (ids, preset[i]);
 
   for (guint i = 0; options->enable != NULL && options->enable[i] != NULL; i++)
-    {
-      if (mt_flag_catalog_lookup (catalog, options->enable[i]) == NULL)
-        {
-          g_set_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT,
-                       _ ("There is no flag “%s”; “modtunectl flags” lists them"),
-                       options->enable[i]);
-          return NULL;
-        }
-      if (g_hash_table_add (seen, options->enable[i]))
-        g_strv_builder_add (ids, options->enable[i]);
-    }
-
-  for (guint i = 0; options->disable != NULL && options->disable[i] != NULL; i++)
-    if (mt_flag_catalog_lookup (catalog, options->disable[i]) == NULL)
-      {
-        g_set_error (error, MT_ERROR, MT_ERROR_INVALID_ARGUMENT,
-                     _ ("There is no flag “%s”; “modtunectl flags” lists them"),
-                     options->disable[i]);
-        return NULL;
-      }
+    if (g_hash_table_add (seen, options->enable[i]))
+      g_strv_builder_add (ids, options->enable[i]);
 
   return g_strv_builder_end (ids);
 }
 
-static MtBuildPlan *
-make_plan (MtCliGlobal *global, BuildOptions *options, GError **error)
+/**
+ * mt_cli_make_plan:
+ * @info: (inout) (optional): the detected machine, which the presets
+ *   depend on; detected and stored here when it points to %NULL, so that
+ *   several plans detect once
+ *
+ * Returns: (transfer full): the plan of --preset, --enable and --disable
+ *   for --kernel or --kernel-build and --sources
+ */
+MtBuildPlan *
+mt_cli_make_plan (MtCliGlobal *global,
+                  const MtCliBuildOptions *options,
+                  MtSystemInfo **info,
+                  GError **error)
 {
   g_autoptr (MtSysroot) sysroot = mt_sysroot_new (global->sysroot, error);
   g_autoptr (MtFlagCatalog) catalog = NULL;
+  g_autoptr (MtSystemInfo) own_info = NULL;
   g_auto (GStrv) ids = NULL;
   g_auto (GStrv) cflags = NULL;
   g_auto (GStrv) make_vars = NULL;
@@ -171,7 +211,16 @@ make_plan (MtCliGlobal *global, BuildOptions *options, GError **error)
   if (catalog == NULL)
     return NULL;
 
-  ids = choose_flags (global, options, catalog, error);
+  if (info == NULL)
+    info = &own_info;
+  if (*info == NULL)
+    {
+      *info = mt_cli_detect_system (global, error);
+      if (*info == NULL)
+        return NULL;
+    }
+
+  ids = choose_flags (options, catalog, *info, error);
   if (ids == NULL ||
       !mt_flag_catalog_expand (catalog, (const char *const *) ids, &cflags, &make_vars, error))
     return NULL;
@@ -185,7 +234,7 @@ make_plan (MtCliGlobal *global, BuildOptions *options, GError **error)
 int
 mt_cli_plan (MtCliGlobal *global, int argc, char **argv)
 {
-  g_auto (BuildOptions) options = { 0 };
+  g_auto (MtCliBuildOptions) options = { 0 };
   g_autoptr (MtBuildPlan) plan = NULL;
   g_autoptr (GError) error = NULL;
   int status = MT_CLI_EXIT_OK;
@@ -193,7 +242,7 @@ mt_cli_plan (MtCliGlobal *global, int argc, char **argv)
   if (!parse (global, &options, FALSE, argc, argv, &status))
     return status;
 
-  plan = make_plan (global, &options, &error);
+  plan = mt_cli_make_plan (global, &options, NULL, &error);
   if (plan == NULL)
     {
       mt_cli_print_error (error);
@@ -232,7 +281,7 @@ mt_cli_plan (MtCliGlobal *global, int argc, char **argv)
 int
 mt_cli_build (MtCliGlobal *global, int argc, char **argv)
 {
-  g_auto (BuildOptions) options = { 0 };
+  g_auto (MtCliBuildOptions) options = { 0 };
   g_autoptr (MtBuildPlan) plan = NULL;
   g_autoptr (GError) error = NULL;
   gboolean reused = FALSE;
@@ -241,7 +290,7 @@ mt_cli_build (MtCliGlobal *global, int argc, char **argv)
   if (!parse (global, &options, TRUE, argc, argv, &status))
     return status;
 
-  plan = make_plan (global, &options, &error);
+  plan = mt_cli_make_plan (global, &options, NULL, &error);
   if (plan == NULL || !mt_build_run (plan, options.out, &reused, NULL, &error))
     {
       mt_cli_print_error (error);

@@ -16,6 +16,7 @@
 #include "mt-compat.h"
 #include "mt-error.h"
 #include "mt-json.h"
+#include "mt-fs.h"
 #include "mt-kconfig.h"
 #include "mt-tar.h"
 #include "mt-vmware.h"
@@ -46,6 +47,7 @@ struct _MtBuildPlan
   char *cache_key;
   char *patches_dir;
   char *patches_sha256;
+  char *probe_cache_dir;
   guint n_rules;
   GPtrArray *steps;
 };
@@ -73,6 +75,7 @@ mt_build_plan_finalize (GObject *object)
   g_free (self->cache_key);
   g_free (self->patches_dir);
   g_free (self->patches_sha256);
+  g_free (self->probe_cache_dir);
   g_ptr_array_unref (self->steps);
 
   G_OBJECT_CLASS (mt_build_plan_parent_class)->finalize (object);
@@ -101,27 +104,6 @@ add_step (MtBuildPlan *self, const char *format, ...)
   va_start (args, format);
   g_ptr_array_add (self->steps, g_strdup_vprintf (format, args));
   va_end (args);
-}
-
-static char *
-sha256_of_file (const char *path, GError **error)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, error);
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 buffer[65536];
-  gssize n;
-
-  if (stream == NULL)
-    return NULL;
-
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL, error)) >
-         0)
-    g_checksum_update (checksum, buffer, n);
-  if (n < 0)
-    return NULL;
-
-  return g_strdup (g_checksum_get_string (checksum));
 }
 
 /* The kernel build tree's configuration says which compiler built it:
@@ -197,7 +179,7 @@ choose_sources (MtBuildPlan *self, MtSysroot *sysroot, const char *sources_dir, 
           return FALSE;
         }
 
-      self->sha256[i] = sha256_of_file (self->sources[i], error);
+      self->sha256[i] = mt_sha256_file (self->sources[i], error);
       if (self->sha256[i] == NULL)
         return FALSE;
     }
@@ -239,7 +221,7 @@ choose_rules (MtBuildPlan *self, GError **error)
 
   self->n_rules = mt_compat_rules_get_n_rules (rules);
   manifest = g_build_filename (self->patches_dir, "MANIFEST", NULL);
-  self->patches_sha256 = sha256_of_file (manifest, error);
+  self->patches_sha256 = mt_sha256_file (manifest, error);
   if (self->patches_sha256 == NULL)
     return FALSE;
 
@@ -394,6 +376,7 @@ mt_build_plan_new (MtSysroot *sysroot,
   add_step (self, _ ("Check each module: a relocatable ELF file whose name and vermagic match"));
 
   compute_cache_key (self);
+  self->probe_cache_dir = g_build_filename (g_get_user_cache_dir (), "modtune", "probes", NULL);
 
   return g_steal_pointer (&self);
 }
@@ -514,6 +497,33 @@ mt_build_plan_get_cache_key (MtBuildPlan *self)
 {
   g_return_val_if_fail (MT_IS_BUILD_PLAN (self), NULL);
   return self->cache_key;
+}
+
+/**
+ * mt_build_plan_get_probe_cache_dir:
+ *
+ * Returns: (nullable): where the compatibility probes' results are kept
+ *   between builds: by default `$XDG_CACHE_HOME/modtune/probes`
+ */
+const char *
+mt_build_plan_get_probe_cache_dir (MtBuildPlan *self)
+{
+  g_return_val_if_fail (MT_IS_BUILD_PLAN (self), NULL);
+  return self->probe_cache_dir;
+}
+
+/**
+ * mt_build_plan_set_probe_cache_dir:
+ * @cache_dir: (nullable): a directory only the caller can write, or %NULL
+ *   to build the probes on every run
+ */
+void
+mt_build_plan_set_probe_cache_dir (MtBuildPlan *self, const char *cache_dir)
+{
+  g_return_if_fail (MT_IS_BUILD_PLAN (self));
+
+  g_free (self->probe_cache_dir);
+  self->probe_cache_dir = g_strdup (cache_dir);
 }
 
 /**

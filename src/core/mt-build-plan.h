@@ -37,6 +37,8 @@ const char *mt_build_plan_get_patches_dir (MtBuildPlan *self);
 const char *const *mt_build_plan_get_make_vars (MtBuildPlan *self);
 const char *const *mt_build_plan_get_flag_ids (MtBuildPlan *self);
 const char *mt_build_plan_get_cache_key (MtBuildPlan *self);
+const char *mt_build_plan_get_probe_cache_dir (MtBuildPlan *self);
+void mt_build_plan_set_probe_cache_dir (MtBuildPlan *self, const char *cache_dir);
 GPtrArray *mt_build_plan_get_steps (MtBuildPlan *self);
 void mt_build_plan_to_json (MtBuildPlan *self, JsonBuilder *builder);
 

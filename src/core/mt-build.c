@@ -21,6 +21,8 @@
 #include "mt-elf.h"
 #include "mt-error.h"
 #include "mt-json.h"
+#include "mt-fs.h"
+#include "mt-subprocess.h"
 #include "mt-tar.h"
 
 /* Runs a build plan as the calling user: extracts the module sources into
@@ -32,43 +34,9 @@
 
 static const char *const modules[] = { "vmmon", "vmnet" };
 
-static char *
-sha256_of_path (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len;
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return NULL;
-
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileEnumerator) children = NULL;
-
-  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) ==
-      G_FILE_TYPE_DIRECTORY)
-    {
-      children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-      while (children != NULL)
-        {
-          GFileInfo *info = g_file_enumerator_next_file (children, NULL, NULL);
-          g_autofree char *child = NULL;
-
-          if (info == NULL)
-            break;
-          child = g_build_filename (path, g_file_info_get_name (info), NULL);
-          remove_tree (child);
-          g_object_unref (info);
-        }
-    }
-  g_file_delete (file, NULL, NULL);
-}
+/* Both modules build in well under a minute on a slow machine; a build
+ * still running after this long is stuck, and is stopped. */
+#define BUILD_TIMEOUT_SECONDS (30 * 60)
 
 /* The previous result, if it came from the same plan and is intact. */
 static gboolean
@@ -80,10 +48,9 @@ can_reuse (MtBuildPlan *plan, const char *out_dir)
   JsonObject *outputs;
 
   if (!json_parser_load_from_file (parser, manifest_path, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      (root = mt_json_get_root_object (parser)) == NULL)
     return FALSE;
 
-  root = json_node_get_object (json_parser_get_root (parser));
   if (g_strcmp0 (json_object_get_string_member_with_default (root, "cache_key", ""),
                  mt_build_plan_get_cache_key (plan)) != 0)
     return FALSE;
@@ -93,7 +60,7 @@ can_reuse (MtBuildPlan *plan, const char *out_dir)
     {
       g_autofree char *name = g_strdup_printf ("%s.ko", modules[i]);
       g_autofree char *path = g_build_filename (out_dir, name, NULL);
-      g_autofree char *sha = sha256_of_path (path);
+      g_autofree char *sha = mt_sha256_file (path, NULL);
       JsonObject *output = json_object_get_object_member (outputs, modules[i]);
 
       if (output == NULL || sha == NULL ||
@@ -117,7 +84,10 @@ spawn_kbuild (MtBuildPlan *plan,
   g_autofree char *log_path = g_strdup_printf ("%s/%s.log", work, module);
   g_autofree char *flag_cflags = g_strjoinv (" ", (GStrv) mt_build_plan_get_cflags (plan));
   g_autofree char *rule_cflags = g_strjoinv (" ", (GStrv) compat_cflags);
-  g_autofree char *cflags = g_strstrip (g_strdup_printf ("%s %s", rule_cflags, flag_cflags));
+  /* the work directory's random name must not reach the module (__FILE__,
+   * debug info): the same plan gives the same bytes */
+  g_autofree char *cflags = g_strstrip (
+    g_strdup_printf ("-ffile-prefix-map=%s/=modtune/ %s %s", work, rule_cflags, flag_cflags));
   const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL, NULL };
   g_autofree char *home = g_strdup_printf ("HOME=%s", work);
 
@@ -254,7 +224,7 @@ write_manifest (MtBuildPlan *plan,
 
 /**
  * mt_build_run:
- * @out_dir: where the modules, `build.log` and `manifest.json` go
+ * @out_dir_arg: where the modules, `build.log` and `manifest.json` go
  * @reused: (out) (optional): set to %TRUE when an earlier result of the
  *   same plan was reused
  *
@@ -262,11 +232,12 @@ write_manifest (MtBuildPlan *plan,
  */
 gboolean
 mt_build_run (MtBuildPlan *plan,
-              const char *out_dir,
+              const char *out_dir_arg,
               gboolean *reused,
               GCancellable *cancellable,
               GError **error)
 {
+  g_autofree char *out_dir = NULL;
   g_autofree char *work = NULL;
   g_autofree char *template = NULL;
   g_autofree char *log_path = NULL;
@@ -276,9 +247,14 @@ mt_build_run (MtBuildPlan *plan,
   g_autoptr (MtCompatRules) rules = NULL;
   char *shas[G_N_ELEMENTS (modules)] = { NULL };
   gboolean ok = TRUE;
+  gint64 deadline;
+  gint64 remaining;
 
   g_return_val_if_fail (MT_IS_BUILD_PLAN (plan), FALSE);
-  g_return_val_if_fail (out_dir != NULL, FALSE);
+  g_return_val_if_fail (out_dir_arg != NULL, FALSE);
+
+  /* kbuild runs in the kernel's tree: M= must be absolute */
+  out_dir = g_canonicalize_filename (out_dir_arg, NULL);
 
   if (reused != NULL)
     *reused = FALSE;
@@ -319,6 +295,8 @@ mt_build_run (MtBuildPlan *plan,
     {
       rules = mt_compat_rules_load (mt_build_plan_get_patches_dir (plan), error);
       ok = rules != NULL;
+      if (ok)
+        mt_compat_rules_set_cache_dir (rules, mt_build_plan_get_probe_cache_dir (plan));
     }
   for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
     {
@@ -335,6 +313,7 @@ mt_build_run (MtBuildPlan *plan,
       ok = procs[i] != NULL;
     }
 
+  deadline = g_get_monotonic_time () / G_USEC_PER_SEC + BUILD_TIMEOUT_SECONDS;
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     {
       g_autoptr (GError) wait_error = NULL;
@@ -344,9 +323,11 @@ mt_build_run (MtBuildPlan *plan,
       if (procs[i] == NULL)
         continue;
 
-      if (!g_subprocess_wait (procs[i], cancellable, &wait_error))
+      remaining = MAX (deadline - g_get_monotonic_time () / G_USEC_PER_SEC, 1);
+      if (!mt_subprocess_wait (procs[i], remaining, cancellable, &wait_error))
         {
-          g_subprocess_force_exit (procs[i]);
+          g_prefix_error (&wait_error, _ ("Building %s for kernel %s: "), modules[i],
+                          mt_build_plan_get_kernel_release (plan));
           if (ok)
             g_propagate_error (error, g_steal_pointer (&wait_error));
           ok = FALSE;
@@ -395,7 +376,7 @@ mt_build_run (MtBuildPlan *plan,
       g_free (shas[i]);
       g_clear_object (&reports[i]);
     }
-  remove_tree (work);
+  mt_remove_tree (work);
 
   return ok;
 }

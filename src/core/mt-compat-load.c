@@ -140,40 +140,42 @@ is_patch_path (const char *path)
          g_str_has_prefix (path, "diffs/");
 }
 
-static GHashTable *
-read_manifest (const char *patches_dir, GError **error)
+/**
+ * _mt_compat_parse_manifest:
+ * @path: where @text came from, for messages
+ * @text: the manifest (need not end in a NUL byte)
+ * @length: its length
+ *
+ * Reads the lines "<SHA-256>  <rules|probes|diffs>/<file>" of a manifest.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): relative path -> SHA-256,
+ *   or %NULL with @error set (%MT_ERROR_INVALID_DATA)
+ */
+GHashTable *
+_mt_compat_parse_manifest (const char *path, const char *text, gsize length, GError **error)
 {
-  g_autofree char *path = g_build_filename (patches_dir, MANIFEST_NAME, NULL);
   g_autoptr (GHashTable) manifest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *copy = NULL;
   g_auto (GStrv) lines = NULL;
-  gsize len;
 
-  if (!g_file_get_contents (path, &text, &len, &local_error))
-    {
-      g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
-                   _ ("The patch manifest cannot be read, so no rule is trusted: %s"),
-                   local_error->message);
-      return NULL;
-    }
-  if (len > MAX_PATCH_FILE || memchr (text, '\0', len) != NULL)
+  if (length > MAX_PATCH_FILE || (length > 0 && memchr (text, '\0', length) != NULL))
     {
       set_bad_file (error, path, _ ("not a text file of a sensible size"));
       return NULL;
     }
 
-  lines = g_strsplit (text, "\n", -1);
+  copy = g_strndup (text, length);
+  lines = g_strsplit (copy, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
-      const char *file = line + 66;
+      const char *file;
 
       if (line[0] == '\0' || line[0] == '#')
         continue;
 
       if (strlen (line) < 67 || !is_sha256 (line) || line[64] != ' ' || line[65] != ' ' ||
-          !is_patch_path (file))
+          !is_patch_path (line + 66))
         {
           g_autofree char *what =
             g_strdup_printf (_ ("line %u is not “<SHA-256>  <rules|probes|diffs>/<file>”"), i + 1);
@@ -181,6 +183,7 @@ read_manifest (const char *patches_dir, GError **error)
           set_bad_file (error, path, what);
           return NULL;
         }
+      file = line + 66;
       if (g_hash_table_contains (manifest, file))
         {
           g_autofree char *what = g_strdup_printf (_ ("line %u lists %s again"), i + 1, file);
@@ -193,6 +196,25 @@ read_manifest (const char *patches_dir, GError **error)
     }
 
   return g_steal_pointer (&manifest);
+}
+
+static GHashTable *
+read_manifest (const char *patches_dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (patches_dir, MANIFEST_NAME, NULL);
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &text, &len, &local_error))
+    {
+      g_set_error (error, MT_ERROR, MT_ERROR_NOT_FOUND,
+                   _ ("The patch manifest cannot be read, so no rule is trusted: %s"),
+                   local_error->message);
+      return NULL;
+    }
+
+  return _mt_compat_parse_manifest (path, text, len, error);
 }
 
 /* Reads every file of patches/@subdir into @files (relative path -> bytes),
@@ -443,7 +465,9 @@ check_compat (const char *path, const char *compat, GError **error)
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      const char *name = lines[i] + strlen ("#define ");
+      /* not past the end of a shorter line */
+      const char *name =
+        g_str_has_prefix (lines[i], "#define ") ? lines[i] + strlen ("#define ") : "";
       gsize len = strlen (lines[i]);
 
       if (!g_str_has_prefix (lines[i], "#define ") ||
@@ -594,11 +618,13 @@ parse_diff_keys (MtCompatRule *rule,
   for (guint i = 0; interfaces[i] != NULL; i++)
     {
       guint64 n;
+      int version;
 
       if (!g_ascii_string_to_unsigned (interfaces[i], 10, 1, 65535, &n, NULL))
         return set_bad_file (error, path,
                              _ ("Interfaces lists vmmon interface versions, such as 416;"));
-      g_array_append_val (rule->interfaces, n);
+      version = (int) n; /* the array holds ints, not the guint64 */
+      g_array_append_val (rule->interfaces, version);
     }
 
   diff_rel = g_strdup_printf ("diffs/%s", rule->diff_name);
@@ -690,9 +716,9 @@ check_groups (GKeyFile *key_file, const char *path, GError **error)
 }
 
 static gboolean
-check_probe_ids (Loader *self, MtCompatRule *rule, const char *path, GError **error)
+check_probe_ids (GHashTable *probes, MtCompatRule *rule, const char *path, GError **error)
 {
-  if (g_hash_table_lookup (self->probes, rule->probe) == NULL)
+  if (g_hash_table_lookup (probes, rule->probe) == NULL)
     {
       g_autofree char *what =
         g_strdup_printf (_ ("its Probe patches/probes/%s.c does not exist"), rule->probe);
@@ -701,7 +727,7 @@ check_probe_ids (Loader *self, MtCompatRule *rule, const char *path, GError **er
     }
 
   for (guint i = 0; rule->requires[i] != NULL; i++)
-    if (g_hash_table_lookup (self->probes, rule->requires[i]) == NULL ||
+    if (g_hash_table_lookup (probes, rule->requires[i]) == NULL ||
         g_str_equal (rule->requires[i], rule->probe))
       {
         g_autofree char *what =
@@ -715,20 +741,37 @@ check_probe_ids (Loader *self, MtCompatRule *rule, const char *path, GError **er
   return TRUE;
 }
 
-static MtCompatRule *
-parse_rule (Loader *self,
-            const char *path,
-            const char *id,
-            GBytes *bytes,
-            GHashTable *files,
-            GError **error)
+/**
+ * _mt_compat_parse_rule:
+ * @path: where @data came from, for messages
+ * @id: the rule's id, its file name without `.rule`
+ * @data: the rule file
+ * @length: its length
+ * @probes: (element-type utf8 MtCompatProbe): the probes, by id
+ * @files: (element-type utf8 GBytes): the files of `patches/` by relative
+ *   path; only `diffs/…` are looked up
+ *
+ * Parses and checks one rule file; the part of _mt_compat_load() that reads
+ * one rule.
+ *
+ * Returns: (transfer full): the rule, or %NULL with @error set
+ *   (%MT_ERROR_INVALID_DATA, or a #GKeyFileError)
+ */
+MtCompatRule *
+_mt_compat_parse_rule (const char *path,
+                       const char *id,
+                       const char *data,
+                       gsize length,
+                       GHashTable *probes,
+                       GHashTable *files,
+                       GError **error)
 {
   g_autoptr (GKeyFile) key_file = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
   g_autoptr (MtCompatRule) rule = g_new0 (MtCompatRule, 1);
   g_autofree char *kind = NULL;
 
-  if (!g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, &local_error))
+  if (!g_key_file_load_from_data (key_file, data, length, G_KEY_FILE_NONE, &local_error))
     {
       set_bad_file (error, path, local_error->message);
       return NULL;
@@ -776,7 +819,8 @@ parse_rule (Loader *self,
       set_bad_file (error, path, _ ("Kind is compat, fixup or diff"));
       return NULL;
     }
-  if (!check_probe_ids (self, rule, path, error) || !check_kind_keys (rule, key_file, path, error))
+  if (!check_probe_ids (probes, rule, path, error) ||
+      !check_kind_keys (rule, key_file, path, error))
     return NULL;
 
   switch (rule->kind)
@@ -841,6 +885,7 @@ load_rules (Loader *self, GHashTable *files, GError **error)
       g_autofree char *path = NULL;
       g_autofree char *id = NULL;
       MtCompatRule *rule;
+      GBytes *bytes;
 
       if (!g_str_has_prefix (rels[i], "rules/"))
         continue;
@@ -848,7 +893,9 @@ load_rules (Loader *self, GHashTable *files, GError **error)
       path = g_build_filename (self->patches_dir, rels[i], NULL);
       id = g_strndup (rels[i] + strlen ("rules/"),
                       strlen (rels[i]) - strlen ("rules/") - strlen (".rule"));
-      rule = parse_rule (self, path, id, g_hash_table_lookup (files, rels[i]), files, error);
+      bytes = g_hash_table_lookup (files, rels[i]);
+      rule = _mt_compat_parse_rule (path, id, g_bytes_get_data (bytes, NULL),
+                                    g_bytes_get_size (bytes), self->probes, files, error);
       if (rule == NULL)
         return FALSE;
       g_ptr_array_add (self->rules, rule);

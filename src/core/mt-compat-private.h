@@ -73,6 +73,15 @@ void _mt_compat_result_free (MtCompatResult *result);
 /* mt-compat-load.c */
 void _mt_compat_rule_free (MtCompatRule *rule);
 void _mt_compat_probe_free (MtCompatProbe *probe);
+GHashTable *
+_mt_compat_parse_manifest (const char *path, const char *text, gsize length, GError **error);
+MtCompatRule *_mt_compat_parse_rule (const char *path,
+                                     const char *id,
+                                     const char *data,
+                                     gsize length,
+                                     GHashTable *probes,
+                                     GHashTable *files,
+                                     GError **error);
 gboolean
 _mt_compat_load (const char *patches_dir, GPtrArray *rules, GHashTable *probes, GError **error);
 
@@ -88,6 +97,21 @@ GHashTable *_mt_compat_probes_build (const char *kernel_build_dir,
                                      GError **error);
 
 /* mt-compat.c: mt_compat_apply() with the probes' results given, for tests */
+char *_mt_compat_probes_fingerprint (GHashTable *probes,
+                                     const char *kernel_build_dir,
+                                     const char *release);
+GHashTable *_mt_compat_probes_cache_parse (const char *data,
+                                           gsize len,
+                                           GHashTable *probes,
+                                           const char *fingerprint);
+GHashTable *
+_mt_compat_probes_cache_load (const char *path, GHashTable *probes, const char *fingerprint);
+gboolean _mt_compat_probes_cache_save (const char *path,
+                                       const char *fingerprint,
+                                       const char *release,
+                                       GHashTable *results,
+                                       GError **error);
+
 MtCompatReport *_mt_compat_apply_with_probes (MtCompatRules *rules,
                                               const char *module,
                                               const char *source_dir,

@@ -15,6 +15,7 @@
 
 #include "mt-compat-private.h"
 #include "mt-error.h"
+#include "mt-subprocess.h"
 
 /**
  * SECTION:mt-compat-probe
@@ -33,6 +34,9 @@
 #define TAIL_LINES 8
 
 #define MAX_RELEASE_FILE 4096
+
+/* The probes build in a few seconds; a make that runs for minutes is stuck. */
+#define PROBE_TIMEOUT_SECONDS 600
 
 /* How far an error in a header may follow the probe's "In file included
  * from" line. */
@@ -308,9 +312,10 @@ kernel_uses_clang (const char *kernel_build_dir)
  * @sources: (element-type utf8 GBytes): each probe's C source, by id
  *
  * Builds every probe in @sources against @kernel_build_dir with one `make
- * -k`, started from an argv (never a shell) with only PATH, LC_ALL and HOME
- * in its environment, and `LLVM=1` if the kernel was built with clang.  The probe Kbuild sets
- * `EXTRA_CFLAGS` and `ccflags-y` so that two probes can tell whether kbuild still reads them.
+ * -k` (stopped after PROBE_TIMEOUT_SECONDS), started from an argv (never a shell) with only PATH,
+ * LC_ALL and HOME in its environment, and `LLVM=1` if the kernel was built with clang.  The probe
+ * Kbuild sets `EXTRA_CFLAGS` and `ccflags-y` so that two probes can tell whether kbuild still reads
+ * them.
  *
  * Returns: (transfer full) (element-type utf8 MtCompatProbeResult): the
  *   results; %NULL with @error set if make could not run, was cancelled,
@@ -380,9 +385,10 @@ _mt_compat_probes_build (const char *kernel_build_dir,
       return NULL;
     }
 
-  if (!g_subprocess_communicate (process, NULL, cancellable, &output, NULL, error))
+  if (!mt_subprocess_communicate (process, PROBE_TIMEOUT_SECONDS, cancellable, &output, error))
     {
-      g_subprocess_force_exit (process);
+      g_prefix_error (error, _ ("Building the compatibility probes against %s failed: "),
+                      kernel_build_dir);
       return NULL;
     }
 

@@ -21,6 +21,7 @@
 #include "mt-compat-diff.h"
 #include "mt-compat-private.h"
 #include "mt-error.h"
+#include "mt-fs.h"
 #include "mt-vmware.h"
 
 /* Sources are a few hundred KiB. */
@@ -45,8 +46,12 @@ typedef struct
  * and checked: only files whose SHA-256 the patch manifest lists are read
  * (SECURITY.md rule 14), and a rule with an unknown key, a missing probe,
  * a fixup outside its module or an unsafe diff is an error.  It also
- * caches the probes' results for each kernel it was applied for, built in
- * a private temporary directory removed with the object.
+ * caches the probes' results for each kernel it was applied for: in
+ * memory, and on disk when given a cache directory (see
+ * mt_compat_rules_set_cache_dir()).  The probes are built in a directory
+ * made for the purpose inside the cache directory, or else beside the
+ * sources, and removed right after: never in a shared temporary directory
+ * (SECURITY.md rule 16).
  */
 struct _MtCompatRules
 {
@@ -55,9 +60,8 @@ struct _MtCompatRules
   GPtrArray *rules;   /* (element-type MtCompatRule), sorted by id */
   GHashTable *probes; /* (element-type utf8 MtCompatProbe) */
 
-  GMutex lock; /* guards what follows */
-  char *work_dir;
-  guint n_kernels;
+  GMutex lock;             /* guards what follows */
+  char *cache_dir;         /* (nullable) */
   GHashTable *probe_cache; /* (element-type filename GHashTable) */
 };
 
@@ -70,45 +74,14 @@ source_file_free (SourceFile *file)
   g_free (file);
 }
 
-/* Removes a tree this object made, never following a symbolic link. */
-static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
 static void
 mt_compat_rules_finalize (GObject *object)
 {
   MtCompatRules *self = (MtCompatRules *) object;
 
-  if (self->work_dir != NULL)
-    remove_tree (self->work_dir);
-
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->probes, g_hash_table_unref);
-  g_clear_pointer (&self->work_dir, g_free);
+  g_clear_pointer (&self->cache_dir, g_free);
   g_clear_pointer (&self->probe_cache, g_hash_table_unref);
   g_mutex_clear (&self->lock);
 
@@ -198,6 +171,28 @@ mt_compat_rules_get_n_probes (MtCompatRules *self)
   g_return_val_if_fail (MT_IS_COMPAT_RULES (self), 0);
 
   return g_hash_table_size (self->probes);
+}
+
+/**
+ * mt_compat_rules_set_cache_dir:
+ * @self: the rules
+ * @cache_dir: (nullable): a directory only the caller can write, made if
+ *   missing, or %NULL
+ *
+ * Keeps the probes' results in @cache_dir between runs, under a
+ * fingerprint of the probes and of the kernel's build tree, and builds
+ * the probes there.  Without one, the probes are built beside the sources
+ * once per object and kernel.
+ */
+void
+mt_compat_rules_set_cache_dir (MtCompatRules *self, const char *cache_dir)
+{
+  g_return_if_fail (MT_IS_COMPAT_RULES (self));
+
+  g_mutex_lock (&self->lock);
+  g_free (self->cache_dir);
+  self->cache_dir = g_strdup (cache_dir);
+  g_mutex_unlock (&self->lock);
 }
 
 /* --- applying ---------------------------------------------------------- */
@@ -812,54 +807,100 @@ _mt_compat_apply_with_probes (MtCompatRules *self,
   return g_steal_pointer (&report);
 }
 
-/* The probes' results for one kernel, built once per object and kernel. */
+/* A fresh directory for building the probes in: inside the cache
+ * directory if there is one that make can use, else beside the sources. */
+static char *
+make_probe_dir (MtCompatRules *self, const char *source_dir, GError **error)
+{
+  g_autofree char *template = NULL;
+  char *dir;
+
+  if (self->cache_dir != NULL && is_plain_path (self->cache_dir) &&
+      g_mkdir_with_parents (self->cache_dir, 0700) == 0)
+    {
+      template = g_build_filename (self->cache_dir, "build-XXXXXX", NULL);
+      dir = g_mkdtemp_full (template, 0700);
+      if (dir != NULL)
+        return g_steal_pointer (&template);
+      g_debug ("Cannot use %s for the probes: %s", self->cache_dir, g_strerror (errno));
+      g_clear_pointer (&template, g_free);
+    }
+
+  template = g_build_filename (source_dir, ".probes-XXXXXX", NULL);
+  dir = g_mkdtemp_full (template, 0700);
+  if (dir == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("Could not make a directory for the compatibility probes in %s: %s"),
+                   source_dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  return g_steal_pointer (&template);
+}
+
+/* The probes' results for one kernel: from memory, from the cache
+ * directory when its stored results match the fingerprint of the probes
+ * and the kernel's build tree, or else built now (and stored). */
 static GHashTable *
 get_probe_results (MtCompatRules *self,
                    const char *kernel_build_dir,
+                   const char *release,
+                   const char *source_dir,
                    GCancellable *cancellable,
                    GError **error)
 {
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_autoptr (GHashTable) sources = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) results = NULL;
   g_autofree char *work = NULL;
-  g_autofree char *name = NULL;
-  GHashTable *results;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *stored = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
   results = g_hash_table_lookup (self->probe_cache, kernel_build_dir);
   if (results != NULL)
-    return g_hash_table_ref (results);
+    return g_hash_table_ref (g_steal_pointer (&results));
 
-  if (self->work_dir == NULL)
+  if (self->cache_dir != NULL)
     {
-      self->work_dir = g_dir_make_tmp ("modtune-probes-XXXXXX", error);
-      if (self->work_dir == NULL)
-        return NULL;
+      g_autofree char *name = NULL;
+
+      fingerprint = _mt_compat_probes_fingerprint (self->probes, kernel_build_dir, release);
+      name = g_strdup_printf ("%s.json", fingerprint);
+      stored = g_build_filename (self->cache_dir, name, NULL);
+      results = _mt_compat_probes_cache_load (stored, self->probes, fingerprint);
     }
 
-  name = g_strdup_printf ("kernel-%u", ++self->n_kernels);
-  work = g_build_filename (self->work_dir, name, NULL);
-  if (g_mkdir (work, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _ ("Could not make the probe directory %s: %s"), work, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  g_hash_table_iter_init (&iter, self->probes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (sources, key, ((MtCompatProbe *) value)->source);
-
-  results =
-    _mt_compat_probes_build (kernel_build_dir, work, self->work_dir, sources, cancellable, error);
   if (results == NULL)
-    return NULL;
+    {
+      work = make_probe_dir (self, source_dir, error);
+      if (work == NULL)
+        return NULL;
 
-  g_hash_table_insert (self->probe_cache, g_strdup (kernel_build_dir), results);
-  return g_hash_table_ref (results);
+      g_hash_table_iter_init (&iter, self->probes);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (sources, key, ((MtCompatProbe *) value)->source);
+
+      results = _mt_compat_probes_build (kernel_build_dir, work, work, sources, cancellable, error);
+      mt_remove_tree (work);
+      if (results == NULL)
+        return NULL;
+
+      if (stored != NULL)
+        {
+          g_autoptr (GError) local_error = NULL;
+
+          if (!_mt_compat_probes_cache_save (stored, fingerprint, release, results, &local_error))
+            g_debug ("Could not keep the probes' results: %s", local_error->message);
+        }
+    }
+
+  g_hash_table_insert (self->probe_cache, g_strdup (kernel_build_dir), g_hash_table_ref (results));
+  return g_steal_pointer (&results);
 }
 
 /**
@@ -939,7 +980,7 @@ mt_compat_apply (MtCompatRules *rules,
   if (release == NULL)
     return NULL;
 
-  probes = get_probe_results (rules, resolved, cancellable, error);
+  probes = get_probe_results (rules, resolved, release, source_dir, cancellable, error);
   if (probes == NULL)
     return NULL;
 

@@ -62,6 +62,7 @@ MtCompatRules *mt_compat_rules_load (const char *patches_dir, GError **error);
 guint mt_compat_rules_get_n_rules (MtCompatRules *self);
 const char *mt_compat_rules_get_id (MtCompatRules *self, guint index);
 guint mt_compat_rules_get_n_probes (MtCompatRules *self);
+void mt_compat_rules_set_cache_dir (MtCompatRules *self, const char *cache_dir);
 
 MtCompatReport *mt_compat_apply (MtCompatRules *rules,
                                  const char *module,

@@ -11,6 +11,7 @@
 #include "mt-cpuid.h"
 #include "mt-error.h"
 #include "mt-flag-catalog.h"
+#include "mt-flag-evidence.h"
 #include "mt-kconfig.h"
 #include "mt-kernel-info.h"
 #include "mt-sysroot.h"

@@ -76,3 +76,21 @@ mt_json_add_strv (JsonBuilder *builder, const char *key, const char *const *valu
     json_builder_add_string_value (builder, values[i]);
   json_builder_end_array (builder);
 }
+
+/**
+ * mt_json_get_root_object:
+ * @parser: a parser that has loaded a text
+ *
+ * Returns: (transfer none) (nullable): the root object, or %NULL if the
+ *   text was empty (no root at all) or its root is not an object
+ */
+JsonObject *
+mt_json_get_root_object (JsonParser *parser)
+{
+  JsonNode *root = json_parser_get_root (parser);
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_node_get_object (root);
+}

@@ -16,5 +16,6 @@ void mt_json_add_int (JsonBuilder *builder, const char *key, gint64 value, gbool
 void mt_json_add_tristate (JsonBuilder *builder, const char *key, int value);
 void mt_json_add_bool (JsonBuilder *builder, const char *key, gboolean value);
 void mt_json_add_strv (JsonBuilder *builder, const char *key, const char *const *values);
+JsonObject *mt_json_get_root_object (JsonParser *parser);
 
 G_END_DECLS

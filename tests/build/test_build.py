@@ -67,6 +67,9 @@ class Build(unittest.TestCase):
         self.sources = os.path.join(self.tmp, "sources")
         os.mkdir(self.sources)
         self.out = os.path.join(self.tmp, "out")
+        # each test its own probe cache ($XDG_CACHE_HOME/modtune/probes)
+        self.cache = os.path.join(self.tmp, "cache")
+        os.environ["XDG_CACHE_HOME"] = self.cache
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -117,6 +120,67 @@ class Build(unittest.TestCase):
         r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", os.path.join(self.out, KERNELS[0]))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("Built", r.stdout)
+
+    def test_probe_results_kept_between_builds(self):
+        probes_dir = os.path.join(self.cache, "modtune", "probes")
+        pack(self.sources, tree())
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # one store, named by its fingerprint; the probes' build directory is gone
+        stores = os.listdir(probes_dir)
+        self.assertEqual(len(stores), 1, stores)
+        self.assertRegex(stores[0], "^[0-9a-f]{64}[.]json$")
+        store_path = os.path.join(probes_dir, stores[0])
+        store = json.load(open(store_path))
+        self.assertEqual(store["kernel_release"], KERNELS[0])
+        manifest = json.load(open(os.path.join(self.out, "manifest.json")))
+        built = {p["id"]: p for p in manifest["rules"]["vmmon"]["probes"]}
+        self.assertEqual(set(store["probes"]), set(built))
+        failed = sorted(i for i, p in built.items() if not p["passed"])
+        self.assertTrue(failed, "the fixture needs at least one rule on this kernel")
+        for i, p in built.items():
+            self.assertEqual(store["probes"][i], {"passed": p["passed"], "detail": p.get("detail")})
+
+        # the next build (another plan) reads the store instead of building
+        # the probes: a detail written into the store shows up in its manifest
+        store["probes"][failed[0]]["detail"] = "kept from an earlier build"
+        with open(store_path, "w") as f:
+            json.dump(store, f)
+        pack(self.sources, tree("/* second */\n"))
+        second = os.path.join(self.tmp, "second")
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", second)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        manifest = json.load(open(os.path.join(second, "manifest.json")))
+        detail = {p["id"]: p.get("detail") for p in manifest["rules"]["vmmon"]["probes"]}
+        self.assertEqual(detail[failed[0]], "kept from an earlier build")
+
+        # a damaged store is ignored, the probes built again and the store mended
+        with open(store_path, "w") as f:
+            f.write('{"format": 1, "probes": ')
+        pack(self.sources, tree("/* third */\n"))
+        third = os.path.join(self.tmp, "third")
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", third)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        manifest = json.load(open(os.path.join(third, "manifest.json")))
+        detail = {p["id"]: p.get("detail") for p in manifest["rules"]["vmmon"]["probes"]}
+        self.assertEqual(detail[failed[0]], built[failed[0]].get("detail"))
+        self.assertEqual(json.load(open(store_path))["probes"][failed[0]]["detail"],
+                         built[failed[0]].get("detail"))
+        self.assertEqual(os.listdir(probes_dir), stores)
+
+    def test_reproducible_and_relative_out(self):
+        pack(self.sources, tree())
+        # a relative --out, from another directory
+        r = subprocess.run([MODTUNECTL, "build", "--kernel", KERNELS[0], "--sources", self.sources,
+                            "--out", "relative/out"], cwd=self.tmp, capture_output=True, text=True, timeout=600)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        first = json.load(open(os.path.join(self.tmp, "relative", "out", "manifest.json")))
+        r = run("build", "--kernel", KERNELS[0], "--sources", self.sources, "--out", self.out)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        second = json.load(open(os.path.join(self.out, "manifest.json")))
+        # built twice in different directories: the same bytes
+        for m in ("vmmon", "vmnet"):
+            self.assertEqual(first["outputs"][m]["sha256"], second["outputs"][m]["sha256"], m)
 
     def test_damaged_module_after_reuse_is_rebuilt(self):
         pack(self.sources, tree())
