@@ -19,9 +19,11 @@ static const GDBusErrorEntry mt_error_entries[] = {
   { MT_ERROR_INVALID_DATA, "io.github.modtune.Error.InvalidData" },
   { MT_ERROR_INVALID_ARGUMENT, "io.github.modtune.Error.InvalidArgument" },
   { MT_ERROR_NOT_SUPPORTED, "io.github.modtune.Error.NotSupported" },
+  { MT_ERROR_BUSY, "io.github.modtune.Error.Busy" },
+  { MT_ERROR_CANCELLED, "io.github.modtune.Error.Cancelled" },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (mt_error_entries) == MT_ERROR_NOT_SUPPORTED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (mt_error_entries) == MT_ERROR_CANCELLED + 1);
 
 GQuark
 mt_error_quark (void)

@@ -20,6 +20,9 @@ G_BEGIN_DECLS
  * @MT_ERROR_INVALID_DATA: a file or dump could not be parsed
  * @MT_ERROR_INVALID_ARGUMENT: a caller passed a bad value
  * @MT_ERROR_NOT_SUPPORTED: the operation is not possible on this machine
+ * @MT_ERROR_BUSY: another operation is running, or a module is in use
+ * @MT_ERROR_CANCELLED: a job was cancelled (a #G_IO_ERROR_CANCELLED inside
+ *   the process)
  *
  * Error codes of the core library.  Each one crosses D-Bus as
  * `io.github.modtune.Error.<Name>`.
@@ -31,6 +34,8 @@ typedef enum
   MT_ERROR_INVALID_DATA,
   MT_ERROR_INVALID_ARGUMENT,
   MT_ERROR_NOT_SUPPORTED,
+  MT_ERROR_BUSY,
+  MT_ERROR_CANCELLED,
 } MtError;
 
 GQuark mt_error_quark (void);

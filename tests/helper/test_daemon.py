@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# Copyright 2026 The Modtune developers
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""modtune-helper's jobs and authorization, on a private system bus with
+python-dbusmock's polkitd template and a test root whose kernel tree points
+at the real Debian headers: the modules are really built (as the
+unprivileged user the helper runs as here), installed, depmod'ed and
+resolved by libkmod (a dry run: loading into the running kernel is the
+end-to-end suite's).  Tests named test_rule_N check SECURITY.md rule N."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+import dbus
+import dbus.lowlevel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mtdtest import BUS_NAME, HELPER_IFACE, JOB_IFACE, HelperTestCase  # noqa: E402
+
+ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
+INVALID_ARGUMENT = "io.github.modtune.Error.InvalidArgument"
+
+INJECTION = ["/etc/shadow", "../", "..", "a/b", "\n", "\x1b[2J", "$(id)", "`id`", ";id", "--help",
+             "-fplugin=x", "@/etc/passwd", "x" * 256, "y" * 65536]
+
+
+class Jobs(HelperTestCase):
+    def apply(self, *flags):
+        job, log = self.start_job("Apply", "", dbus.Array(flags, signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        return job, log
+
+    def test_apply_builds_installs_and_loads(self):
+        self.start_polkit()
+        self.allow("apply")
+        self.start_helper()
+        job, log = self.apply()
+        state = self.wait_job(job)
+        text = log.text()
+        self.assertEqual(state, "succeeded",
+                         f"{self.job_property(job, 'ErrorMessage')}\n{text}")
+        self.assertEqual(self.job_property(job, "Operation"), "apply")
+        self.assertEqual(self.job_property(job, "KernelRelease"), self.root.kernel)
+        self.assertEqual(self.job_property(job, "Stage"), "done")
+        self.assertFalse(self.job_property(job, "Cancelable"))
+        # the log came over the descriptor: the build's own lines and the install
+        self.assertIn("CC [M]", text)
+        self.assertIn("Installed vmmon and vmnet", text)
+        for module in ("vmmon", "vmnet"):
+            path = self.root.installed(module)
+            self.assertTrue(os.path.isfile(path), path)
+            vermagic = subprocess.run(["modinfo", "-F", "vermagic", path], capture_output=True,
+                                      text=True, check=True).stdout.split()[0]
+            self.assertEqual(vermagic, self.root.kernel)
+        # depmod ran on the test root: libkmod resolves both names there
+        with open(self.root.join("lib", "modules", self.root.kernel, "modules.dep")) as f:
+            dep = f.read()
+        self.assertIn("updates/modtune/vmmon.ko:", dep)
+        self.assertIn("updates/modtune/vmnet.ko:", dep)
+        with open(self.root.join("etc", "modules-load.d", "modtune.conf")) as f:
+            self.assertEqual([line for line in f.read().splitlines()
+                              if line and not line.startswith("#")], ["vmmon", "vmnet"])
+
+        status = self.call("GetStatus", "")
+        self.assertEqual(status["kernel-release"], self.root.kernel)
+        self.assertEqual(status["vmmon"]["origin"], "modtune")
+        backups = self.call("ListBackups")
+        self.assertEqual(len(backups), 1)
+        self.assertTrue(backups[0]["installed"])
+        self.assertTrue(backups[0]["known-good"])
+
+    def test_rule_1_denied_changes_nothing(self):
+        self.start_polkit()  # denies everything by default
+        self.start_helper()
+        before = self.root.state()
+        empty = dbus.Dictionary({}, signature="sv")
+        r, w = os.pipe()
+        try:
+            calls = [
+                ("Apply", "", dbus.Array([], signature="s"), dbus.types.UnixFd(w), empty),
+                ("Uninstall", "", dbus.types.UnixFd(w), empty),
+                ("Load", empty),
+                ("Unload", empty),
+            ]
+            for call in calls:
+                with self.subTest(method=call[0]):
+                    self.assert_dbus_error(ACCESS_DENIED, *call)
+        finally:
+            os.close(r)
+            os.close(w)
+        self.assertEqual(self.jobs(), [])
+        self.assertEqual(self.root.state(), before)
+
+    def test_rule_2_subject_is_the_callers_bus_name(self):
+        self.start_polkit()
+        self.start_helper()
+        self.assert_dbus_error(ACCESS_DENIED, "Load", dbus.Dictionary({}, signature="sv"))
+        calls = self.polkit.GetMethodCalls("CheckAuthorization", dbus_interface="org.freedesktop.DBus.Mock")
+        self.assertEqual(len(calls), 1)
+        subject, action, details = calls[0][1][0], calls[0][1][1], calls[0][1][2]
+        self.assertEqual(subject[0], "system-bus-name")
+        self.assertEqual(subject[1]["name"], self.conn.get_unique_name())
+        self.assertEqual(action, "io.github.modtune.load-modules")
+        self.assertEqual(details["kernel"], self.root.kernel)
+        self.assertEqual(details["module"], "vmmon and vmnet")
+
+    def test_rule_3_hanging_authorization(self):
+        self.start_polkit()
+        self.polkit.SimulateHang(True, dbus_interface="org.freedesktop.DBus.Mock")
+        self.start_helper("--authorization-timeout=2")
+        before = self.root.state()
+        error = self.assert_dbus_error(ACCESS_DENIED, "Load", dbus.Dictionary({}, signature="sv"))
+        self.assertIn("in time", error.get_dbus_message())
+        self.assertEqual(self.root.state(), before)
+
+    def test_rule_3_no_polkit(self):
+        self.start_helper()
+        before = self.root.state()
+        job_args = ("Load", dbus.Dictionary({}, signature="sv"))
+        error = self.assert_dbus_error(ACCESS_DENIED, *job_args)
+        self.assertIn("polkit", error.get_dbus_message())
+        self.assertEqual(self.root.state(), before)
+
+    def test_rule_3_caller_vanishes(self):
+        self.start_polkit()
+        self.polkit.SimulateHangActions(["io.github.modtune.load-modules"],
+                                        dbus_interface="org.freedesktop.DBus.Mock")
+        self.allow("load")
+        self.start_helper()
+        before = self.root.state()
+        # a client that asks, then leaves the bus before polkit answers
+        client = subprocess.Popen(
+            ["gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path", "/io/github/modtune/Helper",
+             "--method", "io.github.modtune.Helper1.Load", "{}"],
+            env=self.bus.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not self.polkit.HaveHangingCalls(dbus_interface="org.freedesktop.DBus.Mock"):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        client.kill()
+        client.wait()
+        self.polkit.ReleaseHangingCalls(dbus_interface="org.freedesktop.DBus.Mock")
+        time.sleep(1)
+        self.assertEqual(self.jobs(), [])
+        self.assertEqual(self.root.state(), before)
+        self.assertIsNone(self.helper_proc.poll())
+
+    def test_rule_6_wrong_signatures(self):
+        self.start_helper()
+
+        def raw(method, signature, *args):
+            message = dbus.lowlevel.MethodCallMessage(BUS_NAME, "/io/github/modtune/Helper",
+                                                      HELPER_IFACE, method)
+            if signature:
+                message.append(*args, signature=signature)
+            with self.assertRaises(dbus.exceptions.DBusException) as caught:
+                self.conn.send_message_with_reply_and_block(message, 30000)
+            return caught.exception.get_dbus_name()
+
+        self.assertEqual(raw("GetStatus", "i", 1), "org.freedesktop.DBus.Error.InvalidArgs")
+        self.assertEqual(raw("GetStatus", "ss", "", "extra"), "org.freedesktop.DBus.Error.InvalidArgs")
+        self.assertEqual(raw("GetStatus", ""), "org.freedesktop.DBus.Error.InvalidArgs")
+        self.assertEqual(raw("ListBackups", "s", "x"), "org.freedesktop.DBus.Error.InvalidArgs")
+        self.assertEqual(raw("Frobnicate", ""), "org.freedesktop.DBus.Error.UnknownMethod")
+        # a string of 1 MiB is only a bad id
+        self.assertEqual(raw("DeleteBackup", "s", "z" * (1024 * 1024)), INVALID_ARGUMENT)
+        # and the helper keeps serving
+        self.assertIsNone(self.helper_proc.poll())
+        self.assertEqual(self.call("GetStatus", "")["vmmon"]["origin"], "none")
+
+    def test_rule_7_injection_corpus(self):
+        self.start_polkit()
+        self.allow(*ACTIONS_ALL)
+        self.start_helper()
+        before = self.root.state()
+        empty = dbus.Dictionary({}, signature="sv")
+        for bad in INJECTION:
+            r, w = os.pipe()
+            try:
+                for call in (("GetStatus", bad),
+                             ("Apply", bad, dbus.Array([], signature="s"), dbus.types.UnixFd(w), empty),
+                             ("Apply", "", dbus.Array([bad], signature="s"), dbus.types.UnixFd(w), empty),
+                             ("Apply", "", dbus.Array([], signature="s"), dbus.types.UnixFd(w),
+                              dbus.Dictionary({bad: dbus.Boolean(True)}, signature="sv")),
+                             ("Restore", bad, dbus.types.UnixFd(w), empty),
+                             ("DeleteBackup", bad),
+                             ("Uninstall", bad, dbus.types.UnixFd(w), empty)):
+                    with self.subTest(method=call[0], value=repr(bad[:20])):
+                        with self.assertRaises(dbus.exceptions.DBusException) as caught:
+                            self.call(*call)
+                        message = caught.exception.get_dbus_message()
+                        # rule 35: the bad value never comes back raw
+                        self.assertNotIn("\x1b", message)
+                        self.assertLess(len(message), 1024)
+            finally:
+                os.close(r)
+                os.close(w)
+        self.assertEqual(self.jobs(), [])
+        self.assertEqual(self.root.state(), before)
+        # nothing was even asked of polkit: validation comes first
+        self.assertEqual(self.polkit.GetMethodCalls("CheckAuthorization",
+                                                    dbus_interface="org.freedesktop.DBus.Mock"), [])
+
+    def test_log_fd_must_be_a_pipe(self):
+        self.start_polkit()
+        self.allow("apply")
+        self.start_helper()
+        with open(os.devnull, "w") as f:
+            error = self.assert_dbus_error(INVALID_ARGUMENT, "Apply", "", dbus.Array([], signature="s"),
+                                           dbus.types.UnixFd(f.fileno()),
+                                           dbus.Dictionary({}, signature="sv"))
+        self.assertIn("pipe", error.get_dbus_message())
+        self.assertEqual(self.jobs(), [])
+
+    def test_cancel_then_busy_then_apply_restore_uninstall(self):
+        self.start_polkit()
+        self.allow(*ACTIONS_ALL)
+        self.start_helper()
+        before = self.root.state()
+
+        # cancel while building: nothing installed
+        job, log = self.apply()
+        while self.job_property(job, "Stage") in ("detect", "plan"):
+            time.sleep(0.05)
+        # one job at a time
+        self.assert_dbus_error("io.github.modtune.Error.Busy", "Load", dbus.Dictionary({}, signature="sv"))
+        job.Cancel(dbus.Dictionary({}, signature="sv"), dbus_interface=JOB_IFACE)
+        self.assertEqual(self.wait_job(job), "cancelled")
+        self.assertEqual(self.job_property(job, "ErrorName"), "io.github.modtune.Error.Cancelled")
+        self.assertFalse(os.path.exists(self.root.installed("vmmon")))
+        self.assertEqual(self.root.state()["lib/modules/" + self.root.kernel + "/"], "dir")
+
+        # first set
+        job, log = self.apply()
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        first = {m: open(self.root.installed(m), "rb").read() for m in ("vmmon", "vmnet")}
+
+        # second set, other flags: a backup of the first remains
+        job, log = self.apply("unroll-loops")
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        replaced = str(self.job_property(job, "BackupId"))
+        self.assertNotEqual(open(self.root.installed("vmmon"), "rb").read(), first["vmmon"])
+        backups = {str(b["id"]): b for b in self.call("ListBackups")}
+        self.assertIn(replaced, backups)
+        self.assertEqual(len(backups), 2)
+
+        # restore the first set: byte-identical
+        job, log = self.start_job("Restore", replaced, dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        for m in ("vmmon", "vmnet"):
+            self.assertEqual(open(self.root.installed(m), "rb").read(), first[m], m)
+
+        # uninstall: no module of ours, no load-at-boot entry
+        job, log = self.start_job("Uninstall", "", dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        self.assertFalse(os.path.exists(self.root.installed("vmmon")))
+        self.assertFalse(os.path.exists(self.root.join("etc", "modules-load.d", "modtune.conf")))
+        self.assertEqual(self.call("GetStatus", "")["vmmon"]["origin"], "none")
+        after = self.root.state()
+        for key, value in before.items():
+            if key.startswith("lib/") or key.startswith("etc/"):
+                self.assertEqual(after.get(key), value, key)
+
+    def test_caller_leaving_cancels_the_job(self):
+        self.start_polkit()
+        self.allow("apply")
+        self.start_helper()
+        # a separate connection starts the job, then goes away
+        other = self.bus.connect()
+        helper = other.get_object(BUS_NAME, "/io/github/modtune/Helper")
+        r, w = os.pipe()
+        path = helper.Apply("", dbus.Array([], signature="s"), dbus.types.UnixFd(w),
+                            dbus.Dictionary({}, signature="sv"), dbus_interface=HELPER_IFACE)
+        os.close(w)
+        other.close()
+        job = self.conn.get_object(BUS_NAME, path)
+        self.assertEqual(self.wait_job(job), "cancelled")
+        os.close(r)
+        self.assertFalse(os.path.exists(self.root.installed("vmmon")))
+
+    def test_rule_20_crash_during_install_is_recovered(self):
+        self.start_polkit()
+        self.allow("apply")
+        self.start_helper()
+        job, log = self.apply()
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        first = {m: open(self.root.installed(m), "rb").read() for m in ("vmmon", "vmnet")}
+        self.helper_proc.terminate()
+        self.helper_proc.wait(10)
+
+        # the helper dies between the two renames
+        self.start_helper(env={"MODTUNE_HELPER_CRASH_AT": "after-rename-vmmon"})
+        job, log = self.apply("unroll-loops")
+        self.helper_proc.wait(600)
+        self.assertEqual(self.helper_proc.returncode, -signal.SIGKILL)
+
+        # at the next start the pair is made consistent again
+        self.start_helper()
+        status = self.call("GetStatus", "")
+        self.assertTrue(status["recovered"])
+        now = {m: open(self.root.installed(m), "rb").read() for m in ("vmmon", "vmnet")}
+        self.assertEqual(now["vmmon"] == first["vmmon"], now["vmnet"] == first["vmnet"])
+
+
+ACTIONS_APPLY = "io.github.modtune.install-modules"
+ACTIONS_ALL = ("apply", "restore", "uninstall", "delete", "load")
+
+
+if __name__ == "__main__":
+    unittest.main()
