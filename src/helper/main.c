@@ -29,12 +29,15 @@ main (int argc, char *argv[])
   g_autofree char *test_root = NULL;
   int idle_timeout = 120;
   int authorization_timeout = 300;
+  int max_calls = 20;
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       "Exit after SECONDS without a request or a job (0: never; default 120)", "SECONDS" },
     { "authorization-timeout", 0, 0, G_OPTION_ARG_INT, &authorization_timeout,
       "Deny a call polkit has not answered within SECONDS (default 300)", "SECONDS" },
+    { "max-calls", 0, 0, G_OPTION_ARG_INT, &max_calls,
+      "Refuse a user's changes beyond N in ten seconds (default 20)", "N" },
     { "test-root", 0, 0, G_OPTION_ARG_FILENAME, &test_root,
       "Work on DIR instead of / (tests only; refused when running as root)", "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the program version", NULL },
@@ -68,10 +71,10 @@ main (int argc, char *argv[])
       return 0;
     }
 
-  if (idle_timeout < 0 || authorization_timeout < 1)
+  if (idle_timeout < 0 || authorization_timeout < 1 || max_calls < 1)
     {
       fprintf (stderr, "modtune-helper: --idle-timeout must be 0 or more seconds, "
-                       "--authorization-timeout 1 or more\n");
+                       "--authorization-timeout and --max-calls 1 or more\n");
       return 2;
     }
 
@@ -83,7 +86,7 @@ main (int argc, char *argv[])
     }
 
   daemon = mtd_daemon_new (test_root != NULL ? test_root : "/", (guint) idle_timeout,
-                           (guint) authorization_timeout);
+                           (guint) authorization_timeout, (guint) max_calls);
 
   ret = mtd_daemon_run (daemon, &error);
   if (ret != 0)

@@ -31,6 +31,12 @@
 /* How long an ended job stays exported, so that a late client sees it. */
 #define JOB_LINGER_SECONDS 60
 
+/* SECURITY.md rule 28: at most this many mutating calls per uid in a
+ * window; more are refused before any work, so one user cannot flood the
+ * helper or polkit. */
+#define RATE_WINDOW_SECONDS 10
+#define MAX_KNOWN_CALLERS   1024
+
 /**
  * MtdDaemon:
  *
@@ -56,7 +62,10 @@ struct _MtdDaemon
   MtdAuthority *authority;
   MtdJob *job; /* the running job, if any */
   guint n_jobs;
-  guint pending; /* calls waiting for authorization */
+  guint pending;     /* calls waiting for authorization */
+  guint max_calls;   /* per uid and RATE_WINDOW_SECONDS */
+  GHashTable *uids;  /* unique bus name -> uid + 1 */
+  GHashTable *rates; /* uid -> Rate */
   gboolean recovered;
   guint owner_id;
   guint idle_timeout;
@@ -128,6 +137,8 @@ mtd_daemon_finalize (GObject *object)
   g_clear_object (&self->job);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->uids, g_hash_table_unref);
+  g_clear_pointer (&self->rates, g_hash_table_unref);
   g_clear_error (&self->error);
   g_free (self->root);
 
@@ -146,6 +157,8 @@ static void
 mtd_daemon_init (MtdDaemon *self)
 {
   self->loop = g_main_loop_new (NULL, FALSE);
+  self->uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rates = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
 /**
@@ -155,12 +168,17 @@ mtd_daemon_init (MtdDaemon *self)
  * @idle_timeout_seconds: exit after this long without a call or a job; 0
  *   never exits
  * @authorization_timeout_seconds: how long to wait for polkit
+ * @max_calls: how many mutating calls one uid may make in ten seconds
  */
 MtdDaemon *
-mtd_daemon_new (const char *root, guint idle_timeout_seconds, guint authorization_timeout_seconds)
+mtd_daemon_new (const char *root,
+                guint idle_timeout_seconds,
+                guint authorization_timeout_seconds,
+                guint max_calls)
 {
   MtdDaemon *self = g_object_new (MTD_TYPE_DAEMON, NULL);
 
+  self->max_calls = MAX (max_calls, 1);
   self->root = g_strdup (root);
   self->idle_timeout = idle_timeout_seconds;
   self->authority = mtd_authority_new (authorization_timeout_seconds);
@@ -247,11 +265,23 @@ check_not_busy (MtdDaemon *self, GError **error)
   return FALSE;
 }
 
+typedef struct
+{
+  gint64 window_start;
+  guint calls;
+} Rate;
+
 static guint
 get_caller_uid (MtdDaemon *self, const char *sender, GError **error)
 {
   g_autoptr (GVariant) reply = NULL;
+  gpointer known;
   guint uid;
+
+  /* a unique name is never reused, and keeps its uid */
+  known = g_hash_table_lookup (self->uids, sender);
+  if (known != NULL)
+    return GPOINTER_TO_UINT (known) - 1;
 
   reply = g_dbus_connection_call_sync (
     self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
@@ -261,7 +291,44 @@ get_caller_uid (MtdDaemon *self, const char *sender, GError **error)
     return G_MAXUINT;
 
   g_variant_get (reply, "(u)", &uid);
+  if (g_hash_table_size (self->uids) >= MAX_KNOWN_CALLERS)
+    g_hash_table_remove_all (self->uids);
+  g_hash_table_insert (self->uids, g_strdup (sender), GUINT_TO_POINTER (uid + 1));
+
   return uid;
+}
+
+/* Counts a mutating call against its caller's uid (rule 28). */
+static gboolean
+check_rate (MtdDaemon *self, GDBusMethodInvocation *invocation, GError **error)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint uid = get_caller_uid (self, g_dbus_method_invocation_get_sender (invocation), error);
+  Rate *rate;
+
+  if (uid == G_MAXUINT)
+    return FALSE;
+
+  rate = g_hash_table_lookup (self->rates, GUINT_TO_POINTER (uid));
+  if (rate == NULL)
+    {
+      rate = g_new0 (Rate, 1);
+      g_hash_table_insert (self->rates, GUINT_TO_POINTER (uid), rate);
+    }
+  if (now - rate->window_start >= RATE_WINDOW_SECONDS)
+    {
+      rate->window_start = now;
+      rate->calls = 0;
+    }
+
+  if (++rate->calls > self->max_calls)
+    {
+      g_set_error (error, MT_ERROR, MT_ERROR_BUSY,
+                   _ ("Too many requests: wait %d seconds and try again"), RATE_WINDOW_SECONDS);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -407,7 +474,7 @@ start_job (MtdDaemon *self, Pending *pending)
     }
 
   mtd_job_start (self->job, func, g_steal_pointer (&pending->request),
-                 (GDestroyNotify) mtd_request_free);
+                 mtd_request_free);
   g_dbus_method_invocation_return_value (pending->invocation, g_variant_new ("(o)", path));
 }
 
@@ -678,7 +745,8 @@ handle_apply (MtDbusHelper1 *skeleton,
   reset_idle_timer (self);
 
   /* everything is checked before polkit is asked, and before a job exists */
-  if (!mtd_validate_options (options, &error) || !mtd_validate_flag_ids (flag_ids, &error) ||
+  if (!check_rate (self, invocation, &error) || !mtd_validate_options (options, &error) ||
+      !mtd_validate_flag_ids (flag_ids, &error) ||
       (release = resolve_kernel (self, kernel_release, &error)) == NULL ||
       !check_not_busy (self, &error) || (fd = get_log_fd (fd_list, log_fd, &error)) < 0)
     {
@@ -712,7 +780,8 @@ handle_restore (MtDbusHelper1 *skeleton,
 
   reset_idle_timer (self);
 
-  if (!mtd_validate_options (options, &error) || !mtd_validate_backup_id (backup_id, &error) ||
+  if (!check_rate (self, invocation, &error) || !mtd_validate_options (options, &error) ||
+      !mtd_validate_backup_id (backup_id, &error) ||
       (store = mtd_backup_store_new (self->root, &error)) == NULL ||
       (manifest = mtd_backup_store_lookup (store, backup_id, &error)) == NULL ||
       (release = resolve_kernel (self, manifest->kernel_release, &error)) == NULL ||
@@ -742,7 +811,7 @@ handle_delete_backup (MtDbusHelper1 *skeleton,
 
   reset_idle_timer (self);
 
-  if (!mtd_validate_backup_id (backup_id, &error) ||
+  if (!check_rate (self, invocation, &error) || !mtd_validate_backup_id (backup_id, &error) ||
       (store = mtd_backup_store_new (self->root, &error)) == NULL ||
       (manifest = mtd_backup_store_lookup (store, backup_id, &error)) == NULL ||
       !check_not_busy (self, &error))
@@ -773,7 +842,7 @@ handle_uninstall (MtDbusHelper1 *skeleton,
 
   reset_idle_timer (self);
 
-  if (!mtd_validate_options (options, &error) ||
+  if (!check_rate (self, invocation, &error) || !mtd_validate_options (options, &error) ||
       (release = resolve_kernel (self, kernel_release, &error)) == NULL ||
       !check_not_busy (self, &error) || (fd = get_log_fd (fd_list, log_fd, &error)) < 0)
     {
@@ -796,7 +865,7 @@ handle_load_or_unload (MtdDaemon *self,
 
   reset_idle_timer (self);
 
-  if (!mtd_validate_options (options, &error) ||
+  if (!check_rate (self, invocation, &error) || !mtd_validate_options (options, &error) ||
       (release = resolve_kernel (self, "", &error)) == NULL || !check_not_busy (self, &error))
     {
       return_error (invocation, error);

@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MtdDaemon, mtd_daemon, MTD, DAEMON, GObject)
 
-MtdDaemon *
-mtd_daemon_new (const char *root, guint idle_timeout_seconds, guint authorization_timeout_seconds);
+MtdDaemon *mtd_daemon_new (const char *root,
+                           guint idle_timeout_seconds,
+                           guint authorization_timeout_seconds,
+                           guint max_calls);
 int mtd_daemon_run (MtdDaemon *self, GError **error);
 
 G_END_DECLS

@@ -41,9 +41,12 @@
  * that stopped printing and never exits. */
 #define WORKER_EXIT_TIMEOUT_SECONDS 60
 
+/* Takes a gpointer: it is also a GDestroyNotify, called as one. */
 void
-mtd_request_free (MtdRequest *request)
+mtd_request_free (gpointer data)
 {
+  MtdRequest *request = data;
+
   if (request == NULL)
     return;
 

@@ -22,7 +22,7 @@ typedef struct
   char *self_exe;  /* the helper's own binary, for the build worker */
 } MtdRequest;
 
-void mtd_request_free (MtdRequest *request);
+void mtd_request_free (gpointer request);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtdRequest, mtd_request_free)
 
 gboolean

@@ -19,7 +19,8 @@ import dbus
 import dbus.lowlevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mtdtest import BUS_NAME, HELPER_IFACE, JOB_IFACE, HelperTestCase  # noqa: E402
+from mtdtest import (BUS_NAME, HELPER_IFACE, JOB_IFACE, RUN_AS, HelperTestCase,  # noqa: E402
+                     drop_privileges)
 
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 INVALID_ARGUMENT = "io.github.modtune.Error.InvalidArgument"
@@ -175,7 +176,8 @@ class Jobs(HelperTestCase):
     def test_rule_7_injection_corpus(self):
         self.start_polkit()
         self.allow(*ACTIONS_ALL)
-        self.start_helper()
+        # every call must reach the validators, not the rate limit
+        self.start_helper("--max-calls=100000")
         before = self.root.state()
         empty = dbus.Dictionary({}, signature="sv")
         for bad in INJECTION:
@@ -204,6 +206,34 @@ class Jobs(HelperTestCase):
         # nothing was even asked of polkit: validation comes first
         self.assertEqual(self.polkit.GetMethodCalls("CheckAuthorization",
                                                     dbus_interface="org.freedesktop.DBus.Mock"), [])
+
+    def test_rule_28_rate_limit(self):
+        self.start_polkit()
+        self.start_helper()
+        fds_before = len(os.listdir(f"/proc/{self.helper_proc.pid}/fd"))
+        empty = dbus.Dictionary({}, signature="sv")
+        names = []
+        for _ in range(1000):
+            try:
+                self.call("Load", empty)
+            except dbus.exceptions.DBusException as e:
+                names.append((e.get_dbus_name(), e.get_dbus_message()))
+        denied = [n for n in names if n[0] == ACCESS_DENIED]
+        limited = [n for n in names if "Too many requests" in n[1]]
+        # the first few reached polkit (which denies all), the rest were refused
+        self.assertEqual(len(denied), 20)
+        self.assertEqual(len(limited), 980)
+        self.assertEqual(len(self.polkit.GetMethodCalls("CheckAuthorization",
+                                                        dbus_interface="org.freedesktop.DBus.Mock")), 20)
+        # no descriptor leaked; the helper still serves, and another user is not limited
+        self.assertLessEqual(len(os.listdir(f"/proc/{self.helper_proc.pid}/fd")), fds_before + 2)
+        self.assertEqual(self.call("GetStatus", "")["vmmon"]["origin"], "none")
+        if RUN_AS is not None:
+            r = subprocess.run(["gdbus", "call", "--system", "--dest", BUS_NAME, "--object-path",
+                                "/io/github/modtune/Helper", "--method", "io.github.modtune.Helper1.Load",
+                                "{}"], env=self.bus.env, capture_output=True, text=True, timeout=30,
+                               preexec_fn=drop_privileges)
+            self.assertIn("AccessDenied", r.stderr)
 
     def test_log_fd_must_be_a_pipe(self):
         self.start_polkit()
