@@ -38,7 +38,27 @@ static const MtCliCommand commands[] = {
             /* TRANSLATORS: summary of the "evidence" command in modtunectl --help */
             { "evidence",
               N_("Build with and without flags and show what the flags changed"), mt_cli_evidence },
-          };
+              /* TRANSLATORS: summary of the "apply" command in modtunectl --help */
+              { "apply",
+                N_ ("Build, install and load vmmon and vmnet with the helper"), mt_cli_apply },
+                /* TRANSLATORS: summary of the "status" command in modtunectl --help */
+                { "status",
+                  N_ ("Show which vmmon and vmnet are installed and loaded"), mt_cli_status },
+                  /* TRANSLATORS: summary of the "backups" command in modtunectl --help */
+                  { "backups", N_ ("List the backups of installed modules"), mt_cli_backups },
+                    /* TRANSLATORS: summary of the "restore" command in modtunectl --help */
+                    { "restore", N_ ("Install the modules of a backup again"), mt_cli_restore },
+                      /* TRANSLATORS: summary of the "delete-backup" command in modtunectl --help */
+                      { "delete-backup", N_ ("Delete a backup"), mt_cli_delete_backup },
+                        /* TRANSLATORS: summary of the "uninstall" command in modtunectl --help */
+                        { "uninstall",
+                          N_ ("Remove the modules Modtune installed"), mt_cli_uninstall },
+                          /* TRANSLATORS: summary of the "load" command in modtunectl --help */
+                          { "load",
+                            N_ ("Load vmmon and vmnet into the running kernel"), mt_cli_load },
+                            /* TRANSLATORS: summary of the "unload" command in modtunectl --help */
+                            { "unload", N_ ("Unload vmnet and vmmon"), mt_cli_unload },
+                          };
 
 void
 mt_cli_add_global_options (GOptionContext *context, MtCliGlobal *global)
@@ -74,7 +94,7 @@ commands_description (void)
 
   g_string_append_c (str, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (str, "  %-12s %s\n", commands[i].name, _ (commands[i].summary));
+    g_string_append_printf (str, "  %-14s %s\n", commands[i].name, _ (commands[i].summary));
   g_string_append_printf (str, "\n%s",
                           _ ("Run “modtunectl COMMAND --help” for a command’s options."));
 

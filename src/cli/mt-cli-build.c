@@ -44,6 +44,22 @@ mt_cli_add_target_options (GOptionContext *context, MtCliBuildOptions *options)
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
+/* --preset, --enable, --disable: which catalog flags to build with; also
+ * read by "apply", which hands the ids to the helper */
+void
+mt_cli_add_flag_options (GOptionContext *context, MtCliBuildOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
+      N_ ("Start from the flags of PRESET: vanilla (the default) or optimized"), N_ ("PRESET") },
+      { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->enable,
+        N_ ("Add the catalog flag ID (see “modtunectl flags”)"), N_ ("ID") },
+        { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->disable,
+          N_ ("Leave out the catalog flag ID"), N_ ("ID") }, { NULL } };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
 /**
  * mt_cli_parse_build_options:
  * @command: the command's name, for messages
@@ -102,13 +118,6 @@ parse (MtCliGlobal *global,
        int *exit_status)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  const GOptionEntry flag_entries[] = {
-    { "preset", 0, 0, G_OPTION_ARG_STRING, &options->preset,
-      N_ ("Start from the flags of PRESET: vanilla (the default) or optimized"), N_ ("PRESET") },
-      { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->enable,
-        N_ ("Add the catalog flag ID (see “modtunectl flags”)"), N_ ("ID") },
-        { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->disable,
-          N_ ("Leave out the catalog flag ID"), N_ ("ID") }, { NULL } };
   const GOptionEntry plan_entries[] = { { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
                                           N_ ("Print JSON instead of text"), NULL },
                                           { NULL } };
@@ -120,7 +129,7 @@ parse (MtCliGlobal *global,
                                            ? _ ("Build vmmon and vmnet as this user, without root.")
                                            : _ ("Show what a build would do, and why."));
   mt_cli_add_target_options (context, options);
-  g_option_context_add_main_entries (context, flag_entries, GETTEXT_PACKAGE);
+  mt_cli_add_flag_options (context, options);
   g_option_context_add_main_entries (context, build ? build_entries : plan_entries,
                                      GETTEXT_PACKAGE);
 
@@ -183,6 +192,34 @@ choose_flags (const MtCliBuildOptions *options,
 }
 
 /**
+ * mt_cli_choose_flags:
+ * @info: (inout): the detected machine, which the presets depend on;
+ *   detected and stored here when it points to %NULL
+ *
+ * Returns: (transfer full): the catalog ids of --preset, --enable and
+ *   --disable, each checked against @catalog, in the order every building
+ *   command uses
+ */
+GStrv
+mt_cli_choose_flags (MtCliGlobal *global,
+                     const MtCliBuildOptions *options,
+                     MtFlagCatalog *catalog,
+                     MtSystemInfo **info,
+                     GError **error)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+
+  if (*info == NULL)
+    {
+      *info = mt_cli_detect_system (global, error);
+      if (*info == NULL)
+        return NULL;
+    }
+
+  return choose_flags (options, catalog, *info, error);
+}
+
+/**
  * mt_cli_make_plan:
  * @info: (inout) (optional): the detected machine, which the presets
  *   depend on; detected and stored here when it points to %NULL, so that
@@ -213,14 +250,8 @@ mt_cli_make_plan (MtCliGlobal *global,
 
   if (info == NULL)
     info = &own_info;
-  if (*info == NULL)
-    {
-      *info = mt_cli_detect_system (global, error);
-      if (*info == NULL)
-        return NULL;
-    }
 
-  ids = choose_flags (options, catalog, *info, error);
+  ids = mt_cli_choose_flags (global, options, catalog, info, error);
   if (ids == NULL ||
       !mt_flag_catalog_expand (catalog, (const char *const *) ids, &cflags, &make_vars, error))
     return NULL;

@@ -9,6 +9,7 @@
 
 #include "mt-build-plan.h"
 #include "mt-core.h"
+#include "mt-dbus-generated.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ enum
   MT_CLI_EXIT_OK = 0,
   MT_CLI_EXIT_FAILURE = 1,
   MT_CLI_EXIT_USAGE = 2,
+  /* a job that Ctrl-C cancelled, as a shell reports SIGINT */
+  MT_CLI_EXIT_INTERRUPTED = 130,
 };
 
 /* Options every command understands, before or after its name. */
@@ -48,6 +51,7 @@ typedef struct
 
 void mt_cli_build_options_clear (MtCliBuildOptions *options);
 void mt_cli_add_target_options (GOptionContext *context, MtCliBuildOptions *options);
+void mt_cli_add_flag_options (GOptionContext *context, MtCliBuildOptions *options);
 gboolean mt_cli_parse_build_options (GOptionContext *context,
                                      MtCliGlobal *global,
                                      MtCliBuildOptions *options,
@@ -55,6 +59,11 @@ gboolean mt_cli_parse_build_options (GOptionContext *context,
                                      int argc,
                                      char **argv,
                                      int *exit_status);
+GStrv mt_cli_choose_flags (MtCliGlobal *global,
+                           const MtCliBuildOptions *options,
+                           MtFlagCatalog *catalog,
+                           MtSystemInfo **info,
+                           GError **error);
 MtBuildPlan *mt_cli_make_plan (MtCliGlobal *global,
                                const MtCliBuildOptions *options,
                                MtSystemInfo **info,
@@ -68,5 +77,24 @@ int mt_cli_flags (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_plan (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_build (MtCliGlobal *global, int argc, char **argv);
 int mt_cli_evidence (MtCliGlobal *global, int argc, char **argv);
+
+/* Talking to modtune-helper on the system bus (mt-cli-helper.c). */
+#define MT_CLI_HELPER_BUS_NAME    "io.github.modtune.Helper"
+#define MT_CLI_HELPER_OBJECT_PATH "/io/github/modtune/Helper"
+
+MtDbusHelper1 *mt_cli_helper_connect (GError **error);
+void mt_cli_helper_print_error (const GError *error);
+
+int mt_cli_status (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_backups (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_apply (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_restore (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_uninstall (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_load (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_unload (MtCliGlobal *global, int argc, char **argv);
+int mt_cli_delete_backup (MtCliGlobal *global, int argc, char **argv);
+
+/* Starting a job and following it to its end (mt-cli-job.c). */
+int mt_cli_job_run (MtDbusHelper1 *helper, const char *method, GVariant *args);
 
 G_END_DECLS

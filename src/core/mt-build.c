@@ -88,12 +88,14 @@ spawn_kbuild (MtBuildPlan *plan,
    * debug info): the same plan gives the same bytes */
   g_autofree char *cflags = g_strstrip (
     g_strdup_printf ("-ffile-prefix-map=%s/=modtune/ %s %s", work, rule_cflags, flag_cflags));
-  const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL, NULL };
   g_autofree char *home = g_strdup_printf ("HOME=%s", work);
+  g_autofree char *tmpdir = g_strdup_printf ("TMPDIR=%s", work);
+  const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", home, tmpdir, NULL };
 
   /* a fixed environment: nothing of the caller's (no MAKEFLAGS, KCFLAGS,
-   * CCACHE*, LD_*) reaches the build */
-  env[2] = home;
+   * CCACHE*, LD_*) reaches the build; the compiler's and kbuild's
+   * temporary files go to the build directory, not /tmp (SECURITY.md rule
+   * 16) */
   g_subprocess_launcher_set_environ (launcher, (char **) env);
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
   g_subprocess_launcher_set_cwd (launcher, work);
@@ -222,6 +224,114 @@ write_manifest (MtBuildPlan *plan,
   return g_file_set_contents (path, text, -1, error);
 }
 
+/* Forwards what make writes to the two module logs, line by line, while
+ * it runs: a thread that reads whatever is new every 200 ms. */
+typedef struct
+{
+  char *paths[G_N_ELEMENTS (modules)];
+  goffset offsets[G_N_ELEMENTS (modules)];
+  GString *partial[G_N_ELEMENTS (modules)];
+  MtBuildLogFunc func;
+  gpointer user_data;
+  GThread *thread;
+  gint stop;
+} Tail;
+
+static void
+tail_read (Tail *tail)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (tail->paths[i]);
+      g_autoptr (GFileInputStream) stream = g_file_read (file, NULL, NULL);
+      char buffer[8192];
+      gssize n;
+
+      if (stream == NULL ||
+          !g_seekable_seek (G_SEEKABLE (stream), tail->offsets[i], G_SEEK_SET, NULL, NULL))
+        continue;
+
+      while (
+        (n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL, NULL)) > 0)
+        {
+          tail->offsets[i] += n;
+          for (gssize j = 0; j < n; j++)
+            {
+              if (buffer[j] != '\n')
+                {
+                  /* a runaway line is cut, not buffered without end */
+                  if (tail->partial[i]->len < 4096)
+                    g_string_append_c (tail->partial[i], buffer[j]);
+                  continue;
+                }
+              tail->func (modules[i], tail->partial[i]->str, tail->user_data);
+              g_string_truncate (tail->partial[i], 0);
+            }
+        }
+    }
+}
+
+static gpointer
+tail_thread (gpointer data)
+{
+  Tail *tail = data;
+
+  while (!g_atomic_int_get (&tail->stop))
+    {
+      tail_read (tail);
+      g_usleep (200 * 1000);
+    }
+
+  return NULL;
+}
+
+static Tail *
+tail_start (const char *work, MtBuildLogFunc func, gpointer user_data)
+{
+  Tail *tail;
+
+  if (func == NULL)
+    return NULL;
+
+  tail = g_new0 (Tail, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      tail->paths[i] = g_strdup_printf ("%s/%s.log", work, modules[i]);
+      tail->partial[i] = g_string_new (NULL);
+    }
+  tail->func = func;
+  tail->user_data = user_data;
+  tail->thread = g_thread_new ("mt-build-log", tail_thread, tail);
+
+  return tail;
+}
+
+static void
+tail_stop (Tail *tail)
+{
+  if (tail == NULL)
+    return;
+
+  g_atomic_int_set (&tail->stop, 1);
+  g_thread_join (tail->thread);
+  tail_read (tail);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      if (tail->partial[i]->len > 0)
+        tail->func (modules[i], tail->partial[i]->str, tail->user_data);
+      g_string_free (tail->partial[i], TRUE);
+      g_free (tail->paths[i]);
+    }
+  g_free (tail);
+}
+
+static void
+say (MtBuildLogFunc func, gpointer user_data, const char *line)
+{
+  if (func != NULL)
+    func (NULL, line, user_data);
+}
+
 /**
  * mt_build_run:
  * @out_dir_arg: where the modules, `build.log` and `manifest.json` go
@@ -232,11 +342,32 @@ write_manifest (MtBuildPlan *plan,
  */
 gboolean
 mt_build_run (MtBuildPlan *plan,
-              const char *out_dir_arg,
+              const char *out_dir,
               gboolean *reused,
               GCancellable *cancellable,
               GError **error)
 {
+  return mt_build_run_full (plan, out_dir, reused, NULL, NULL, cancellable, error);
+}
+
+/**
+ * mt_build_run_full:
+ * @log_func: (nullable): receives the build log while it is written
+ * @user_data: for @log_func
+ *
+ * Like mt_build_run(), and tells @log_func each step and each line make
+ * prints.
+ */
+gboolean
+mt_build_run_full (MtBuildPlan *plan,
+                   const char *out_dir_arg,
+                   gboolean *reused,
+                   MtBuildLogFunc log_func,
+                   gpointer user_data,
+                   GCancellable *cancellable,
+                   GError **error)
+{
+  Tail *tail = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *work = NULL;
   g_autofree char *template = NULL;
@@ -282,6 +413,7 @@ mt_build_run (MtBuildPlan *plan,
       return FALSE;
     }
 
+  say (log_func, user_data, _ ("Extracting the module sources…"));
   for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
     {
       g_autoptr (GFile) archive = g_file_new_for_path (mt_build_plan_get_source (plan, modules[i]));
@@ -293,6 +425,8 @@ mt_build_run (MtBuildPlan *plan,
    * whose pattern does not match stops the build, naming the rule */
   if (ok)
     {
+      say (log_func, user_data,
+           _ ("Probing the kernel’s headers and applying the compatibility rules…"));
       rules = mt_compat_rules_load (mt_build_plan_get_patches_dir (plan), error);
       ok = rules != NULL;
       if (ok)
@@ -306,6 +440,11 @@ mt_build_run (MtBuildPlan *plan,
     }
 
   /* both at once: kbuild runs one module's objects in parallel too */
+  if (ok)
+    {
+      say (log_func, user_data, _ ("Building vmmon and vmnet…"));
+      tail = tail_start (work, log_func, user_data);
+    }
   for (guint i = 0; ok && i < G_N_ELEMENTS (modules); i++)
     {
       procs[i] =
@@ -350,6 +489,7 @@ mt_build_run (MtBuildPlan *plan,
       g_clear_object (&procs[i]);
     }
 
+  tail_stop (tail);
   log_path = g_build_filename (out_dir, "build.log", NULL);
   g_file_set_contents (log_path, log->str, log->len, NULL);
 

@@ -337,9 +337,11 @@ _mt_compat_probes_build (const char *kernel_build_dir,
   g_autoptr (GString) kbuild = g_string_new (NULL);
   g_autofree char *kbuild_path = g_build_filename (work_dir, "Kbuild", NULL);
   g_autofree char *home = g_strdup_printf ("HOME=%s", home_dir);
+  g_autofree char *tmpdir = g_strdup_printf ("TMPDIR=%s", work_dir);
   g_autofree const char **ids = NULL;
   g_autofree char *log = NULL;
-  const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", home, NULL };
+  /* temporary files in the probes' directory, not /tmp (rule 16) */
+  const char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", home, tmpdir, NULL };
   GHashTableIter iter;
   gpointer passed;
   gboolean any_passed = FALSE;

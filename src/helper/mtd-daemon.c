@@ -473,8 +473,7 @@ start_job (MtdDaemon *self, Pending *pending)
       break;
     }
 
-  mtd_job_start (self->job, func, g_steal_pointer (&pending->request),
-                 mtd_request_free);
+  mtd_job_start (self->job, func, g_steal_pointer (&pending->request), mtd_request_free);
   g_dbus_method_invocation_return_value (pending->invocation, g_variant_new ("(o)", path));
 }
 

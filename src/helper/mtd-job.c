@@ -142,7 +142,8 @@ mtd_job_new (GDBusConnection *connection,
   mt_dbus_job1_set_operation (self->iface, operation);
   mt_dbus_job1_set_kernel_release (self->iface, kernel_release);
   mt_dbus_job1_set_state (self->iface, "running");
-  mt_dbus_job1_set_stage (self->iface, "detect");
+  /* Apply begins by detecting; Restore and Uninstall by checking */
+  mt_dbus_job1_set_stage (self->iface, g_str_equal (operation, "apply") ? "detect" : "verify");
   mt_dbus_job1_set_progress (self->iface, 0.0);
   mt_dbus_job1_set_cancelable (self->iface, TRUE);
   mt_dbus_job1_set_started_by_uid (self->iface, caller_uid);
@@ -243,6 +244,13 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
+      /* a job is cancelable only until it changes something */
+      if (cancelled)
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _ ("The job was cancelled before it changed anything"));
+        }
       name = dup_error_name (error);
       mt_dbus_job1_set_state (self->iface, cancelled ? "cancelled" : "failed");
       mt_dbus_job1_set_error_name (self->iface, name);
@@ -258,6 +266,9 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->log_fd = -1;
   g_mutex_unlock (&self->log_lock);
 
+  /* the final properties go out before Completed, so that a client that
+   * reacts to Completed reads them */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
   mt_dbus_job1_emit_completed (self->iface, ok, ok ? "" : name, ok ? "" : error->message);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }

@@ -117,9 +117,9 @@ class TestRoot:
     """/proc/sys/kernel/osrelease, /lib/modules/<kver>/build → the real
     headers, /etc/vmware/config and VMware's module sources."""
 
-    def __init__(self, kernel):
+    def __init__(self, kernel, parent=None):
         self.kernel = kernel
-        self.path = tempfile.mkdtemp(prefix="mtd-root-")
+        self.path = tempfile.mkdtemp(prefix="mtd-root-", dir=parent)
         os.chmod(self.path, 0o755)
         self.write("proc/sys/kernel/osrelease", kernel + "\n")
         moddir = self.join("lib", "modules", kernel)
@@ -181,13 +181,16 @@ class HelperTestCase(unittest.TestCase):
     """A private bus with the polkit mock, a test root and the helper."""
 
     helper_args = ()
+    # where the test root is made: a temporary directory unless a test
+    # must keep the helper's own files out of /tmp
+    root_parent = None
 
     def setUp(self):
         if not KERNELS:
             self.skipTest("no kernel headers in /lib/modules/*/build")
         self.bus = PrivateBus()
         self.addCleanup(self.bus.close)
-        self.root = TestRoot(KERNELS[0])
+        self.root = TestRoot(KERNELS[0], self.root_parent)
         self.addCleanup(self.root.close)
         self.procs = []
         self.addCleanup(self.stop_all)
@@ -206,8 +209,11 @@ class HelperTestCase(unittest.TestCase):
                     p.wait()
 
     def start_polkit(self):
+        output = tempfile.TemporaryFile(mode="w+")
+        self.addCleanup(output.close)
         p = subprocess.Popen(["python3", "-m", "dbusmock", "--system", "--template", "polkitd"],
-                             env=self.bus.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             env=self.bus.env, stdout=output, stderr=subprocess.STDOUT)
+        p.output = output
         self.procs.append(p)
         self.wait_for_name(POLKIT_NAME, p)
         self.polkit = self.conn.get_object(POLKIT_NAME, POLKIT_OBJECT)
@@ -220,15 +226,26 @@ class HelperTestCase(unittest.TestCase):
         deadline = time.monotonic() + timeout
         while not self.conn.name_has_owner(name):
             if proc.poll() is not None:
-                self.fail(f"{name}: the process exited early: {proc.stderr.read()}")
+                output = getattr(proc, "output", None)
+                if output is not None:
+                    output.seek(0)
+                    said = output.read()
+                else:
+                    said = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                self.fail(f"{name}: the process exited early: {said}")
             self.assertLess(time.monotonic(), deadline, f"{name} never appeared")
             time.sleep(0.05)
 
-    def start_helper(self, *args, env=None):
-        argv = [HELPER, "--test-root", self.root.path, "--idle-timeout=0", *self.helper_args, *args]
+    def start_helper(self, *args, env=None, wrapper=()):
+        argv = [*wrapper, HELPER, "--test-root", self.root.path, "--idle-timeout=0",
+                *self.helper_args, *args]
         environment = dict(self.bus.env, **(env or {}))
-        p = subprocess.Popen(argv, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # the helper's output goes to a file: a pipe nobody reads could fill up and block it
+        output = tempfile.TemporaryFile(mode="w+")
+        self.addCleanup(output.close)
+        p = subprocess.Popen(argv, env=environment, stdout=output, stderr=subprocess.STDOUT,
                              text=True, preexec_fn=drop_privileges)
+        p.output = output
         self.procs.append(p)
         self.wait_for_name(BUS_NAME, p)
         self.helper = self.conn.get_object(BUS_NAME, OBJECT)

@@ -8,10 +8,14 @@ unprivileged user the helper runs as here), installed, depmod'ed and
 resolved by libkmod (a dry run: loading into the running kernel is the
 end-to-end suite's).  Tests named test_rule_N check SECURITY.md rule N."""
 
+import io
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 import unittest
 
@@ -20,7 +24,7 @@ import dbus.lowlevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mtdtest import (BUS_NAME, HELPER_IFACE, JOB_IFACE, RUN_AS, HelperTestCase,  # noqa: E402
-                     drop_privileges)
+                     chown_tree, drop_privileges)
 
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 INVALID_ARGUMENT = "io.github.modtune.Error.InvalidArgument"
@@ -235,6 +239,94 @@ class Jobs(HelperTestCase):
                                preexec_fn=drop_privileges)
             self.assertIn("AccessDenied", r.stderr)
 
+    def test_rule_22_failing_build_changes_nothing(self):
+        self.start_polkit()
+        self.allow("apply")
+        # VMware's vmnet source with a compile error in driver.c
+        top = os.path.join(os.environ["MT_TEST_FIXTURES"], "vmware-src", "vmnet-only")
+        with tarfile.open(self.root.join("usr", "lib", "vmware", "modules", "source", "vmnet.tar"),
+                          "w") as tar:
+            for dirpath, _, names in os.walk(top):
+                for name in sorted(names):
+                    path = os.path.join(dirpath, name)
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    if name == "driver.c":
+                        data += b"int modtune_broken(void);\nint modtune_broken(void) { return undeclared_symbol; }\n"
+                    info = tarfile.TarInfo("vmnet-only/" + os.path.relpath(path, top))
+                    info.size = len(data)
+                    info.mode = 0o644
+                    tar.addfile(info, io.BytesIO(data))
+        self.start_helper()
+        before = self.root.digest(os.path.join("lib", "modules", self.root.kernel), "var/lib", "etc")
+        job, log = self.start_job("Apply", "", dbus.Array([], signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "failed")
+        message = str(self.job_property(job, "ErrorMessage"))
+        self.assertTrue(message.startswith("build: "), message)
+        self.assertEqual(self.root.digest(os.path.join("lib", "modules", self.root.kernel),
+                                          "var/lib", "etc"), before)
+        # the build directory is gone; the probes' results are kept
+        self.assertEqual([d for d in os.listdir(self.root.join("var", "cache", "modtune"))
+                          if d.startswith("build-")], [])
+
+    def test_rule_11_12_build_environment(self):
+        """A kernel build tree whose Makefile records what make was given."""
+        self.start_polkit()
+        self.allow("apply")
+        real = os.path.realpath(f"/lib/modules/{self.root.kernel}/build")
+        fake = self.root.join("fake-build")
+        dump = self.root.join("dump")
+        os.makedirs(os.path.join(fake, "include", "config"))
+        os.makedirs(dump)
+        shutil.copy(os.path.join(real, ".config"), os.path.join(fake, ".config"))
+        with open(os.path.join(fake, "include", "config", "kernel.release"), "w") as f:
+            f.write(self.root.kernel + "\n")
+        with open(os.path.join(fake, "Makefile"), "w") as f:
+            f.write(f"""# records the environment, the uid and the open descriptors, builds nothing
+.PHONY: record
+$(or $(MAKECMDGOALS),all): record
+\t@:
+record:
+\t@env > {dump}/env.txt
+\t@id -u > {dump}/uid.txt
+\t@ls /proc/self/fd > {dump}/fds.txt
+\t@echo "$(MAKEFLAGS)" > {dump}/makeflags.txt
+""")
+        build = self.root.join("lib", "modules", self.root.kernel, "build")
+        os.unlink(build)
+        os.symlink(fake, build)
+        chown_tree(self.root.path)
+        # what a caller might try to smuggle into the build
+        self.start_helper(env={"KCFLAGS": "-DSMUGGLED", "MAKEFLAGS": "-j99 SMUGGLED=1",
+                               "CCACHE_DIR": "/smuggled", "GCC_EXEC_PREFIX": "/smuggled/",
+                               "CPATH": "/smuggled", "COMPILER_PATH": "/smuggled"})
+        job, log = self.start_job("Apply", "", dbus.Array([], signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "failed", log.text())
+        with open(os.path.join(dump, "env.txt")) as f:
+            env = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+        # make adds its own MAKE* variables and exports the command line's
+        # (M=, from the helper's argv); the shell adds PWD, SHLVL and _
+        ours = {k: v for k, v in env.items()
+                if not k.startswith("MAKE") and k not in ("MFLAGS", "PWD", "OLDPWD", "SHLVL", "_")}
+        self.assertTrue(ours.pop("M").startswith(self.root.join("var", "cache", "modtune") + "/"))
+        self.assertEqual(sorted(ours), ["HOME", "LC_ALL", "PATH", "TMPDIR"], env)
+        self.assertEqual(ours["PATH"], "/usr/bin:/bin")
+        self.assertEqual(ours["LC_ALL"], "C")
+        self.assertTrue(ours["HOME"].startswith(self.root.join("var", "cache", "modtune") + "/"))
+        self.assertEqual(ours["TMPDIR"], ours["HOME"])
+        with open(os.path.join(dump, "makeflags.txt")) as f:
+            self.assertNotIn("SMUGGLED", f.read())
+        self.assertNotIn("SMUGGLED", "".join(env.values()))
+        # rule 12: not root, and no descriptor but 0, 1, 2 (and ls's own)
+        with open(os.path.join(dump, "uid.txt")) as f:
+            self.assertNotEqual(f.read().strip(), "0")
+        with open(os.path.join(dump, "fds.txt")) as f:
+            self.assertLessEqual(set(f.read().split()), {"0", "1", "2", "3"})
+        # and the job says which step failed
+        self.assertIn("build: ", str(self.job_property(job, "ErrorMessage")))
+
     def test_log_fd_must_be_a_pipe(self):
         self.start_polkit()
         self.allow("apply")
@@ -334,6 +426,62 @@ class Jobs(HelperTestCase):
         self.assertTrue(status["recovered"])
         now = {m: open(self.root.installed(m), "rb").read() for m in ("vmmon", "vmnet")}
         self.assertEqual(now["vmmon"] == first["vmmon"], now["vmnet"] == first["vmnet"])
+
+
+class Traced(HelperTestCase):
+    """The helper under strace, its test root outside the shared
+    temporary directories."""
+
+    root_parent = os.environ.get("MT_TEST_SCRATCH")
+
+    def setUp(self):
+        if shutil.which("strace") is None:
+            self.skipTest("strace is not installed")
+        os.makedirs(self.root_parent, exist_ok=True)
+        os.chmod(self.root_parent, 0o755)
+        super().setUp()
+
+    def test_rule_16_no_shared_temporary_files(self):
+        self.start_polkit()
+        self.allow(*ACTIONS_ALL)
+        # written by strace, which runs as the helper's user
+        trace = self.root.join("strace.log")
+        p = self.start_helper(wrapper=("strace", "-f", "-qq", "-o", trace, "-e",
+                                       "trace=open,openat,creat,mkdir,mkdirat,rename,renameat,"
+                                       "renameat2,link,linkat,symlink,symlinkat,execve"))
+        # a full cycle: build and install, again with other flags, restore, uninstall
+        job, log = self.start_job("Apply", "", dbus.Array([], signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        job, log = self.start_job("Apply", "", dbus.Array(["unroll-loops"], signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        backup = str(self.job_property(job, "BackupId"))
+        job, log = self.start_job("Restore", backup, dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        job, log = self.start_job("Uninstall", "", dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        # the helper itself, under strace, ends; then strace
+        bus = self.conn.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
+        os.kill(int(bus.GetConnectionUnixProcessID(BUS_NAME, dbus_interface="org.freedesktop.DBus")),
+                signal.SIGTERM)
+        p.wait(60)
+
+        with open(trace) as f:
+            lines = f.read().splitlines()
+        self.assertTrue(any("updates/modtune" in line for line in lines), "the trace saw nothing")
+        shared = re.compile(r'"(/tmp|/var/tmp|/dev/shm)[/"]')
+        creates = re.compile(r'O_CREAT|\b(mkdir|mkdirat|rename|renameat2?|link|linkat|symlink|symlinkat|creat)\(')
+        bad = [line for line in lines
+               if shared.search(line) and creates.search(line) and "= -1" not in line]
+        home = [line for line in lines if '"/home/' in line or '"/home"' in line]
+        # name the program behind each offending call
+        programs = {}
+        for line in lines:
+            if "execve(" in line and "= 0" in line:
+                programs[line.split()[0]] = line.split('"')[1]
+        self.assertEqual([(programs.get(line.split()[0]), line) for line in bad], [])
+        self.assertEqual(home, [])
 
 
 ACTIONS_APPLY = "io.github.modtune.install-modules"

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 # Copyright 2026 The Modtune developers
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""SECURITY.md rules 11 and 24: the helper never calls system(), popen(),
-a shell, or a libkmod FORCE flag."""
+"""SECURITY.md rules 2, 11 and 24: the helper never calls system(), popen(),
+a shell, or a libkmod FORCE flag, and never asks polkit about a process
+(only about the caller's bus name)."""
 import os
 import re
 import sys
 
-PATTERN = re.compile(r'\b(system|popen)\s*\(|"/bin/sh"|"sh",\s*"-c"|KMOD_[A-Z_]*FORCE')
+PATTERN = re.compile(r'\b(system|popen)\s*\(|"/bin/sh"|"sh",\s*"-c"|KMOD_[A-Z_]*FORCE|polkit_unix_process_new')
 top = sys.argv[1]
 checked = 0
 bad = []
