@@ -484,6 +484,51 @@ class Traced(HelperTestCase):
         self.assertEqual(home, [])
 
 
+def built_with_sanitizers():
+    with open(os.environ["MODTUNE_HELPER"], "rb") as f:
+        binary = f.read()
+    return b"__asan_init" in binary or b"__ubsan_handle" in binary
+
+
+class Valgrind(HelperTestCase):
+    """The helper under valgrind (SECURITY.md rule 36): the validators, the
+    authorization path and a whole install, with no memory error."""
+
+    def setUp(self):
+        if shutil.which("valgrind") is None:
+            self.skipTest("valgrind is not installed")
+        if built_with_sanitizers():
+            self.skipTest("built with sanitizers, which valgrind cannot run")
+        super().setUp()
+
+    def test_rule_36_no_valgrind_error(self):
+        self.start_polkit()
+        self.allow("apply")
+        report = self.root.join("valgrind.log")
+        p = self.start_helper("--authorization-timeout=60", wrapper=(
+            "valgrind", "-q", "--error-exitcode=99", "--trace-children=no",
+            "--suppressions=/usr/share/glib-2.0/valgrind/glib.supp", f"--log-file={report}"))
+        empty = dbus.Dictionary({}, signature="sv")
+        self.call("GetStatus", "")
+        self.call("ListBackups")
+        for bad in INJECTION[:6]:
+            with self.assertRaises(dbus.exceptions.DBusException):
+                self.call("DeleteBackup", bad)
+        self.assert_dbus_error(ACCESS_DENIED, "Load", empty)
+        job, log = self.start_job("Apply", "", dbus.Array([], signature="s"), empty)
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        self.assertEqual(self.call("GetStatus", "")["vmmon"]["origin"], "modtune")
+        bus = self.conn.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
+        os.kill(int(bus.GetConnectionUnixProcessID(BUS_NAME, dbus_interface="org.freedesktop.DBus")),
+                signal.SIGTERM)
+        p.wait(120)
+        self.assertTrue(os.path.exists(report), "valgrind did not run")
+        with open(report) as f:
+            errors = [line for line in f.read().splitlines()
+                      if "Invalid " in line or "uninitialised" in line or "Mismatched" in line]
+        self.assertEqual(errors, [])
+
+
 ACTIONS_APPLY = "io.github.modtune.install-modules"
 ACTIONS_ALL = ("apply", "restore", "uninstall", "delete", "load")
 
