@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tarfile
@@ -77,6 +78,38 @@ class Jobs(HelperTestCase):
         self.assertEqual(len(backups), 1)
         self.assertTrue(backups[0]["installed"])
         self.assertTrue(backups[0]["known-good"])
+
+    def test_rule_19_installed_files(self):
+        self.start_polkit()
+        self.allow("apply")
+        # a module of the kernel's own, which nothing may touch
+        kernel_dir = self.root.join("lib", "modules", self.root.kernel, "kernel", "drivers")
+        os.makedirs(kernel_dir)
+        with open(os.path.join(kernel_dir, "e1000.ko"), "wb") as f:
+            f.write(b"not really a module")
+        chown_tree(self.root.path)
+        before = self.root.digest(os.path.join("lib", "modules", self.root.kernel, "kernel"))
+        self.start_helper()
+        job, log = self.start_job("Apply", "", dbus.Array([], signature="s"),
+                                  dbus.Dictionary({}, signature="sv"))
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        self.assertEqual(self.root.digest(os.path.join("lib", "modules", self.root.kernel, "kernel")),
+                         before)
+        updates = self.root.join("lib", "modules", self.root.kernel, "updates", "modtune")
+        self.assertEqual(sorted(os.listdir(updates)), ["vmmon.ko", "vmnet.ko"])
+        for name in os.listdir(updates):
+            st = os.lstat(os.path.join(updates, name))
+            self.assertTrue(stat.S_ISREG(st.st_mode), name)
+            self.assertEqual(stat.S_IMODE(st.st_mode), 0o644, name)
+            self.assertEqual(st.st_nlink, 1, name)
+            self.assertEqual([x for x in os.listxattr(os.path.join(updates, name))
+                              if not x.startswith("security.")], [], name)
+        # outside updates/modtune only depmod's indexes changed
+        changed = {k for k, v in self.root.digest(os.path.join("lib", "modules", self.root.kernel)).items()
+                   if not k.endswith("/")}
+        for path in changed:
+            rel = path.split(self.root.kernel + "/", 1)[1]
+            self.assertTrue(rel.startswith(("updates/modtune/", "modules.", "kernel/", "build")), rel)
 
     def test_rule_1_denied_changes_nothing(self):
         self.start_polkit()  # denies everything by default
