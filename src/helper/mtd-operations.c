@@ -9,9 +9,12 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -21,9 +24,9 @@
 #include "mt-build-plan.h"
 #include "mt-build.h"
 #include "mt-core.h"
-#include "mt-fs.h"
 #include "mt-subprocess.h"
 #include "mtd-boot.h"
+#include "mtd-fs.h"
 #include "mtd-installer.h"
 #include "mtd-kmod.h"
 #include "mtd-operations.h"
@@ -73,15 +76,63 @@ typedef struct
   gid_t gid;
 } Drop;
 
-/* In the child, between fork and exec: async-signal-safe calls only. */
+/* In the child, between fork and exec: async-signal-safe calls only.  The
+ * worker leads a process group of its own, so that stopping it stops make
+ * and the compilers too; then it becomes the build user, for good. */
 static void
-drop_privileges (gpointer user_data)
+setup_worker (gpointer user_data)
 {
   Drop *drop = user_data;
 
-  if (setgroups (0, NULL) != 0 || setgid (drop->gid) != 0 || setuid (drop->uid) != 0 ||
-      setuid (0) == 0)
+  if (setsid () < 0)
     _exit (126);
+  if (drop != NULL && (setgroups (0, NULL) != 0 || setgid (drop->gid) != 0 ||
+                       setuid (drop->uid) != 0 || setuid (0) == 0))
+    _exit (126);
+}
+
+/* Kills the worker and everything it started. */
+static void
+kill_worker (GSubprocess *process)
+{
+  const char *id = g_subprocess_get_identifier (process);
+
+  if (id != NULL)
+    kill (-(pid_t) g_ascii_strtoll (id, NULL, 10), SIGKILL);
+  g_subprocess_force_exit (process);
+}
+
+/* Removes a build directory and what a stopped build left among the
+ * probes.  The build user owns both, so root works below a descriptor and
+ * never follows a link (SECURITY.md rule 15). */
+static void
+remove_build_dir (const char *work, const char *probe_cache)
+{
+  g_autofree char *parent = g_path_get_dirname (work);
+  g_autofree char *name = g_path_get_basename (work);
+  int fd = open (parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *dir;
+  struct dirent *entry;
+
+  if (fd >= 0)
+    {
+      if (!mtd_fs_remove_tree_at (fd, name, NULL))
+        g_warning ("Could not remove the build directory %s", work);
+      close (fd);
+    }
+
+  if (probe_cache == NULL)
+    return;
+  fd = open (probe_cache, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  dir = fdopendir (dup (fd));
+  while (dir != NULL && (entry = readdir (dir)) != NULL)
+    if (g_str_has_prefix (entry->d_name, "build-"))
+      mtd_fs_remove_tree_at (fd, entry->d_name, NULL);
+  if (dir != NULL)
+    closedir (dir);
+  close (fd);
 }
 
 /* A fresh directory for one build, owned by the build user. */
@@ -107,7 +158,7 @@ make_build_dir (MtdRequest *request, Drop *drop, char **probe_cache, GError **er
     {
       int saved_errno = errno;
 
-      mt_remove_tree (template);
+      remove_build_dir (template, NULL);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    _ ("Cannot hand the build directory to %s: %s"), BUILD_USER,
                    g_strerror (saved_errno));
@@ -166,8 +217,7 @@ run_build (MtdJob *job,
 
   g_subprocess_launcher_set_environ (launcher, (char **) env);
   g_subprocess_launcher_set_cwd (launcher, work);
-  if (drop != NULL)
-    g_subprocess_launcher_set_child_setup (launcher, drop_privileges, drop, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, setup_worker, drop, NULL);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
   if (process == NULL)
@@ -177,20 +227,24 @@ run_build (MtdJob *job,
   for (;;)
     {
       g_autoptr (GError) read_error = NULL;
+      gsize length;
+      /* bytes, not UTF-8: a compiler may quote a source line in any
+       * encoding; the job's log makes it valid */
       g_autofree char *line =
-        g_data_input_stream_read_line_utf8 (lines, NULL, cancellable, &read_error);
+        g_data_input_stream_read_line (lines, &length, cancellable, &read_error);
 
       if (line == NULL)
         {
           if (read_error != NULL)
             {
-              g_subprocess_force_exit (process);
+              kill_worker (process);
               g_propagate_error (error, g_steal_pointer (&read_error));
               return FALSE;
             }
           break;
         }
-      mtd_job_log (job, "%s", line);
+      mtd_job_log_text (job, line, length);
+      mtd_job_log_text (job, "\n", 1);
       /* kbuild's "CC [M]" lines move the build stage along */
       if (strstr (line, "CC [M]") != NULL)
         mtd_job_set_stage (job, "build", MIN (0.1 + 0.02 * ++n_lines, 0.65));
@@ -202,7 +256,10 @@ run_build (MtdJob *job,
     }
 
   if (!mt_subprocess_wait (process, WORKER_EXIT_TIMEOUT_SECONDS, cancellable, error))
-    return FALSE;
+    {
+      kill_worker (process);
+      return FALSE;
+    }
 
   if (!g_subprocess_get_successful (process))
     {
@@ -372,10 +429,11 @@ mtd_operation_apply (MtdJob *job, gpointer data, GCancellable *cancellable, GErr
   ok = run_build (job, request, out_dir, probe_cache, is_test_root (request) ? NULL : &drop,
                   cancellable, error);
 
-  /* from here on the job finishes whatever happens */
+  /* from here on the job cannot be cancelled; a Cancel that came first wins */
+  if (ok)
+    mtd_job_set_cancelable (job, FALSE);
   if (ok && !g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      mtd_job_set_cancelable (job, FALSE);
       mtd_job_set_stage (job, "install", 0.7);
       info.workstation_version = mt_vmware_info_get_version (vmware);
       info.interface_version = mt_build_plan_get_interface_version (plan);
@@ -400,7 +458,7 @@ mtd_operation_apply (MtdJob *job, gpointer data, GCancellable *cancellable, GErr
   else
     ok = FALSE;
 
-  mt_remove_tree (work);
+  remove_build_dir (work, probe_cache);
   return ok;
 }
 
@@ -414,9 +472,9 @@ mtd_operation_restore (MtdJob *job, gpointer data, GCancellable *cancellable, GE
   g_autofree char *backup_id = NULL;
 
   mtd_job_set_stage (job, "verify", 0.1);
+  mtd_job_set_cancelable (job, FALSE);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  mtd_job_set_cancelable (job, FALSE);
 
   mtd_job_set_stage (job, "install", 0.3);
   if (!mtd_installer_restore (request->root, request->backup_id, NULL, &backup_id, error))
@@ -444,9 +502,9 @@ mtd_operation_uninstall (MtdJob *job, gpointer data, GCancellable *cancellable, 
   MtdRequest *request = data;
   g_autofree char *backup_id = NULL;
 
+  mtd_job_set_cancelable (job, FALSE);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  mtd_job_set_cancelable (job, FALSE);
 
   mtd_job_set_stage (job, "install", 0.3);
   if (!mtd_installer_uninstall (request->root, request->kernel_release, NULL, &backup_id, error))

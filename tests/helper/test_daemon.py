@@ -379,14 +379,29 @@ record:
 
         # cancel while building: nothing installed
         job, log = self.apply()
-        while self.job_property(job, "Stage") in ("detect", "plan"):
+        deadline = time.monotonic() + 120
+        while (self.job_property(job, "Stage") in ("detect", "plan") and
+               self.job_property(job, "State") == "running"):
+            self.assertLess(time.monotonic(), deadline, "the job never reached the build")
             time.sleep(0.05)
+        # (not log.text() as the message: it waits for the log to end)
+        self.assertEqual(self.job_property(job, "State"), "running",
+                         self.job_property(job, "ErrorMessage"))
         # one job at a time
         self.assert_dbus_error("io.github.modtune.Error.Busy", "Load", dbus.Dictionary({}, signature="sv"))
         job.Cancel(dbus.Dictionary({}, signature="sv"), dbus_interface=JOB_IFACE)
         self.assertEqual(self.wait_job(job), "cancelled")
         self.assertEqual(self.job_property(job, "ErrorName"), "io.github.modtune.Error.Cancelled")
         self.assertFalse(os.path.exists(self.root.installed("vmmon")))
+        # the worker's whole process group was stopped: no make or compiler
+        # still works in the test root
+        time.sleep(1)
+        self.assertEqual(self.processes_in_root(), [])
+        # nor is anything of that build left behind
+        cache = self.root.join("var", "cache", "modtune")
+        self.assertEqual([d for d in os.listdir(cache) if d.startswith("build-")], [])
+        self.assertEqual([d for d in os.listdir(os.path.join(cache, "probes"))
+                          if d.startswith("build-")], [])
         self.assertEqual(self.root.state()["lib/modules/" + self.root.kernel + "/"], "dir")
 
         # first set
@@ -419,6 +434,20 @@ record:
         for key, value in before.items():
             if key.startswith("lib/") or key.startswith("etc/"):
                 self.assertEqual(after.get(key), value, key)
+
+    def processes_in_root(self):
+        found = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or int(pid) in (self.helper_proc.pid, os.getpid()):
+                continue
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if self.root.path in cmdline and "--test-root" not in cmdline:
+                found.append(cmdline[:200])
+        return found
 
     def test_caller_leaving_cancels_the_job(self):
         self.start_polkit()
@@ -465,11 +494,24 @@ class Traced(HelperTestCase):
     """The helper under strace, its test root outside the shared
     temporary directories."""
 
-    root_parent = os.environ.get("MT_TEST_SCRATCH")
+    SHARED = ("/tmp/", "/var/tmp/", "/dev/shm/")
 
     def setUp(self):
         if shutil.which("strace") is None:
             self.skipTest("strace is not installed")
+        if built_with_sanitizers():
+            # the build worker's environment is fixed, so LeakSanitizer runs
+            # in it, and it cannot run under ptrace
+            self.skipTest("built with sanitizers, which cannot run under strace")
+        # the test root must be outside the shared temporary directories
+        # whose use the test looks for: the build directory if it is, else
+        # /var/lib when this runs as root
+        scratch = os.path.realpath(os.environ["MT_TEST_SCRATCH"]) + "/"
+        if scratch.startswith(self.SHARED):
+            if not os.access("/var/lib", os.W_OK):
+                self.skipTest("the build directory is in /tmp and /var/lib is not writable")
+            scratch = "/var/lib/modtune-tests/"
+        self.root_parent = scratch
         os.makedirs(self.root_parent, exist_ok=True)
         os.chmod(self.root_parent, 0o755)
         super().setUp()
