@@ -234,6 +234,21 @@ load (int state_fd, GError **error)
   return mtd_state_parse (data, len, error);
 }
 
+/* The state of @root, read once: open, load, close. */
+static GHashTable *
+load_state (const char *root, GError **error)
+{
+  GHashTable *table;
+  int state_fd = mtd_state_dir_open (root, error);
+
+  if (state_fd < 0)
+    return NULL;
+  table = load (state_fd, error);
+  close (state_fd);
+
+  return table;
+}
+
 static gboolean
 save (int state_fd, GHashTable *table, GError **error)
 {
@@ -299,16 +314,11 @@ mtd_state_get (const char *root,
 {
   g_autoptr (GHashTable) table = NULL;
   Entry *entry;
-  int state_fd;
 
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (kver != NULL, FALSE);
 
-  state_fd = mtd_state_dir_open (root, error);
-  if (state_fd < 0)
-    return FALSE;
-  table = load (state_fd, error);
-  close (state_fd);
+  table = load_state (root, error);
   if (table == NULL)
     return FALSE;
 
@@ -404,15 +414,10 @@ mtd_state_dup_installed_kernels (const char *root, GError **error)
   g_autoptr (GHashTable) table = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr (GList) keys = NULL;
-  int state_fd;
 
   g_return_val_if_fail (root != NULL, NULL);
 
-  state_fd = mtd_state_dir_open (root, error);
-  if (state_fd < 0)
-    return NULL;
-  table = load (state_fd, error);
-  close (state_fd);
+  table = load_state (root, error);
   if (table == NULL)
     return NULL;
 
@@ -446,15 +451,10 @@ mtd_state_dup_protected_ids (const char *root, GError **error)
   g_autoptr (GHashTable) ids = NULL;
   GHashTableIter iter;
   Entry *entry;
-  int state_fd;
 
   g_return_val_if_fail (root != NULL, NULL);
 
-  state_fd = mtd_state_dir_open (root, error);
-  if (state_fd < 0)
-    return NULL;
-  table = load (state_fd, error);
-  close (state_fd);
+  table = load_state (root, error);
   if (table == NULL)
     return NULL;
 
