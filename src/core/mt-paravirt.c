@@ -21,8 +21,8 @@
  * What a guest gets from its hypervisor beyond plain emulation: the
  * paravirtual CPU features of the KVM and Hyper-V interfaces (read from
  * their CPUID leaves), the clocksource the kernel chose, and the PCI
- * devices that are paravirtual, or emulated where a faster paravirtual
- * device exists.
+ * devices that are paravirtual, or emulated where a paravirtual
+ * alternative exists.
  *
  * Bit numbers are those of the Linux kernel headers
  * `arch/x86/include/uapi/asm/kvm_para.h` (KVM, leaf base + 1) and
@@ -335,7 +335,7 @@ feature_text (const char *id, const char **name, const char **description)
   else if (g_str_equal (id, "hv-stimer"))
     {
       *name = _ ("Synthetic timers");
-      *description = _ ("Timers that the hypervisor fires directly, cheaper than an emulated "
+      *description = _ ("Timers that the hypervisor fires directly, instead of an emulated "
                         "local APIC timer.");
     }
   else if (g_str_equal (id, "hv-stimer-direct"))
@@ -420,8 +420,8 @@ feature_text (const char *id, const char **name, const char **description)
   else if (g_str_equal (id, "hv-evmcs"))
     {
       *name = _ ("Enlightened VMCS");
-      *description = _ ("A hypervisor inside this guest can use the enlightened VMCS, which makes "
-                        "nested virtualization much faster.");
+      *description = _ ("A hypervisor inside this guest can use the enlightened VMCS (Hyper-V's "
+                        "paravirtual interface for nested virtualization).");
     }
 }
 
@@ -465,24 +465,22 @@ paravirtual_note (const char *name)
   if (g_str_equal (name, "virtio-sound"))
     return _ ("A paravirtual sound card.");
   if (g_str_equal (name, "virtio-fs"))
-    return _ ("Shares directories of the host with the guest at nearly local speed "
-              "(virtiofs).");
+    return _ ("Shares directories of the host with the guest (virtiofs).");
   if (g_str_equal (name, "virtio-pmem"))
     return _ ("Host memory or a host file that the guest uses as persistent memory.");
   if (g_str_equal (name, "QXL"))
     return _ ("SPICE's paravirtual graphics card; virtio-gpu is its successor.");
   if (g_str_equal (name, "VMware VMXNET3"))
-    return _ ("VMware's paravirtual network card, the fastest one a VMware virtual machine can "
-              "have.");
+    return _ ("VMware's paravirtual network card.");
   if (g_str_equal (name, "VMware PVSCSI"))
-    return _ ("VMware's paravirtual SCSI controller, faster and lighter on the CPU than the "
+    return _ ("VMware's paravirtual SCSI controller, the paravirtual alternative to the "
               "emulated LSI Logic ones.");
   if (g_str_equal (name, "VMware SVGA II"))
     return _ ("VMware's paravirtual graphics adapter (driver vmwgfx), with 3D acceleration when "
               "the host offers it.");
   if (g_str_equal (name, "VMware VMCI"))
-    return _ ("VMware's Virtual Machine Communication Interface: fast channels between guest "
-              "and host, used by VMware Tools and vsock.");
+    return _ ("VMware's Virtual Machine Communication Interface: channels between guest and "
+              "host, used by VMware Tools and vsock.");
   if (g_str_equal (name, "Amazon ENA"))
     return _ ("Amazon's Elastic Network Adapter, the network card of EC2 instances on the Nitro "
               "system.");
@@ -666,18 +664,22 @@ emulated_note (Category category, const char *hypervisor_id)
     {
     case CATEGORY_NETWORK:
       /* TRANSLATORS: %s is a paravirtual network card, such as virtio-net */
-      return g_strdup_printf (_ ("An emulated network card, where every packet costs several "
-                                 "exits to the hypervisor; %s would be faster."),
+      return g_strdup_printf (_ ("An emulated network card: every packet goes through the "
+                                 "hypervisor's device emulation; %s is the paravirtual "
+                                 "alternative."),
                               better);
     case CATEGORY_STORAGE:
       /* TRANSLATORS: %s is a paravirtual disk controller, such as virtio-scsi */
-      return g_strdup_printf (_ ("An emulated disk controller, where every request costs "
-                                 "several exits to the hypervisor; %s would be faster."),
+      return g_strdup_printf (_ ("An emulated disk controller: every request goes through the "
+                                 "hypervisor's device emulation; %s is the paravirtual "
+                                 "alternative."),
                               better);
     case CATEGORY_DISPLAY:
       /* TRANSLATORS: %s is a paravirtual display, such as virtio-gpu */
       return g_strdup_printf (
-        _ ("An emulated graphics card without acceleration; %s would be faster."), better);
+        _ ("An emulated graphics card without acceleration; %s is the paravirtual "
+           "alternative."),
+        better);
     case CATEGORY_NONE:
     default:
       return NULL;
@@ -956,7 +958,7 @@ mt_paravirt_get_clocksource (MtParavirt *self)
  * mt_paravirt_get_devices:
  *
  * Returns: (transfer none) (element-type MtParavirtDevice): the paravirtual
- *   devices, and the emulated ones that have a faster paravirtual choice,
+ *   devices, and the emulated ones that have a paravirtual alternative,
  *   in PCI address order
  */
 GPtrArray *
