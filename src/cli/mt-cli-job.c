@@ -61,20 +61,6 @@ finish (Follower *f, int exit_status)
   g_main_loop_quit (f->loop);
 }
 
-/* The helper already sends only valid UTF-8 without control characters
- * (SECURITY.md rule 35); a terminal is worth checking again. */
-static char *
-make_printable (const char *line, gsize length)
-{
-  char *text = g_utf8_make_valid (line, length);
-
-  for (char *p = text; *p != '\0'; p++)
-    if (((guchar) *p < 0x20 && *p != '\t') || *p == 0x7f)
-      *p = ' ';
-
-  return text;
-}
-
 static void
 print_line (const char *text)
 {
@@ -82,50 +68,11 @@ print_line (const char *text)
   fflush (stdout);
 }
 
-static const char *
-describe_stage (const char *operation, const char *stage)
-{
-  static const struct
-  {
-    const char *stage;
-    const char *text;
-  } stages[] = {
-    /* TRANSLATORS: the stages of a job of the helper, shown as
-     * "[ 40%] build: building vmmon and vmnet as the build user" */
-    { "detect", N_ ("detecting the kernel and VMware Workstation") },
-      { "plan", N_ ("planning the build") },
-        { "build", N_ ("building vmmon and vmnet as the build user") },
-          { "verify", N_ ("checking the modules") },
-            { "backup", N_ ("backing up the installed modules") },
-              { "install", N_ ("installing the modules") },
-                { "depmod", N_ ("updating the module index") },
-                  { "unload", N_ ("unloading the old modules") },
-                    { "load", N_ ("loading the modules") },
-                      { "check", N_ ("checking the devices") },
-                        { "boot", N_ ("loading the modules at boot") },
-                      };
-
-  /* the same stages, the other way round */
-  if (g_strcmp0 (operation, "uninstall") == 0)
-    {
-      if (g_str_equal (stage, "install"))
-        return _ ("removing the modules");
-      if (g_str_equal (stage, "boot"))
-        return _ ("no longer loading the modules at boot");
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
-    if (g_str_equal (stage, stages[i].stage))
-      return _ (stages[i].text);
-
-  return NULL;
-}
-
 /* One line per stage: "[ 40%] build: building …" */
 static void
 print_stage_line (Follower *f, const char *stage, double progress)
 {
-  const char *text = describe_stage (mt_dbus_job1_get_operation (f->job), stage);
+  const char *text = mt_helper_job_describe_stage (mt_dbus_job1_get_operation (f->job), stage);
 
   g_free (f->last_stage);
   f->last_stage = g_strdup (stage);
@@ -309,7 +256,7 @@ read_line_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   {
-    g_autofree char *text = make_printable (line, length);
+    g_autofree char *text = mt_helper_job_make_printable (line, length);
 
     print_line (text);
   }
@@ -445,26 +392,6 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   follow (f, g_dbus_proxy_get_connection (G_DBUS_PROXY (source)), path);
 }
 
-/* (args…, h, a{sv}): the method's arguments before the log descriptor,
- * then the descriptor and no options */
-static GVariant *
-make_parameters (GVariant *args, int handle)
-{
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_TUPLE);
-  for (gsize i = 0; i < g_variant_n_children (args); i++)
-    {
-      g_autoptr (GVariant) child = g_variant_get_child_value (args, i);
-
-      g_variant_builder_add_value (&builder, child);
-    }
-  g_variant_builder_add (&builder, "h", handle);
-  g_variant_builder_add_value (&builder, g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
-
-  return g_variant_builder_end (&builder);
-}
-
 /**
  * mt_cli_job_run:
  * @helper: the helper
@@ -519,7 +446,7 @@ mt_cli_job_run (MtDbusHelper1 *helper, const char *method, GVariant *args)
 
   f.pending++;
   g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (helper), method,
-                                       make_parameters (owned_args, handle),
+                                       mt_helper_job_parameters (owned_args, handle),
                                        G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, G_MAXINT,
                                        fd_list, f.cancellable, call_done_cb, &f);
   g_clear_object (&fd_list);

@@ -12,6 +12,7 @@
 #include "mt-error.h"
 #include "mt-flag-catalog.h"
 #include "mt-flag-evidence.h"
+#include "mt-helper-job.h"
 #include "mt-kconfig.h"
 #include "mt-kernel-info.h"
 #include "mt-sysroot.h"

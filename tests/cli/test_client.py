@@ -175,7 +175,7 @@ class HelperClient(HelperTestCase):
         for earlier, later in (("build", "install"), ("install", "done")):
             self.assertLess(stages.index(earlier), stages.index(later), stages)
         self.assertEqual(stages[-1], "done")
-        self.assertRegex(out, r"(?m)^\[\s*\d+%\] build: building vmmon and vmnet as the build user$")
+        self.assertRegex(out, r"(?m)^\[\s*\d+%\] build: Building vmmon and vmnet as the build user$")
         self.assertEqual(self.job_state(run.job_path), "succeeded")
 
         for module in ("vmmon", "vmnet"):
@@ -247,7 +247,7 @@ class HelperClient(HelperTestCase):
         before = self.lib_and_etc()
         self.apply()
         r = self.ok("uninstall")
-        self.assertIn("install: removing the modules", r.stdout)
+        self.assertIn("install: Removing the modules", r.stdout)
         self.assertIn("Removed the modules Modtune installed", r.stdout)
         self.assertIn(f"Modtune’s modules are removed for kernel {self.root.kernel}.", r.stdout)
         for module in ("vmmon", "vmnet"):
