@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "mt-app-resources.h"
-#include "mt-application.h"
+#include "mt-application-private.h"
 #include "mt-window.h"
 
 /**
@@ -28,6 +28,14 @@ struct _MtApplication
   GSettings *settings;
   char *sysroot;
   char *cpuid;
+
+  /* the first detection, started before GTK is initialised */
+  MtSystemInfo *first_info;
+  GError *first_error;
+  GTask *first_waiter;
+  gboolean first_started;
+  gboolean first_done;
+  gboolean first_taken;
 };
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
@@ -78,6 +86,120 @@ mt_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+static void
+return_first (MtApplication *self, GTask *task)
+{
+  if (self->first_info != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&self->first_info), g_object_unref);
+  else
+    g_task_return_error (task, g_steal_pointer (&self->first_error));
+}
+
+static void
+first_probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (MtApplication) self = user_data;
+  g_autoptr (GTask) waiter = g_steal_pointer (&self->first_waiter);
+
+  self->first_info = mt_system_info_probe_finish (result, &self->first_error);
+  self->first_done = TRUE;
+  if (waiter != NULL)
+    return_first (self, waiter);
+}
+
+static void
+probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  MtSystemInfo *info = mt_system_info_probe_finish (result, &error);
+
+  if (info != NULL)
+    g_task_return_pointer (task, info, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+start_probe (const char *sysroot_path,
+             const char *cpuid_path,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data,
+             GError **error)
+{
+  g_autoptr (MtSysroot) sysroot = NULL;
+  g_autoptr (MtCpuid) cpuid = NULL;
+
+  GError *local_error = NULL;
+
+  /* a recorded tree without a CPUID dump has no CPUID: cpuid stays NULL */
+  sysroot = mt_sysroot_new (sysroot_path, &local_error);
+  if (sysroot != NULL)
+    cpuid = mt_cpuid_new_for_sysroot (sysroot, cpuid_path, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  else
+    mt_system_info_probe_async (sysroot, cpuid, cancellable, callback, user_data);
+}
+
+/**
+ * mt_application_probe_async:
+ * @sysroot_path: (nullable): a recorded tree, or %NULL for this machine
+ * @cpuid_path: (nullable): a `cpuid -r` dump
+ *
+ * Detects the machine in a worker thread.  The first call for the tree
+ * given on the command line takes the detection the app started before
+ * GTK was initialised, so that the first window shows its facts sooner.
+ */
+void
+mt_application_probe_async (MtApplication *self,
+                            const char *sysroot_path,
+                            const char *cpuid_path,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (MT_IS_APPLICATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mt_application_probe_async);
+
+  if (self->first_started && !self->first_taken && g_strcmp0 (sysroot_path, self->sysroot) == 0 &&
+      g_strcmp0 (cpuid_path, self->cpuid) == 0)
+    {
+      self->first_taken = TRUE;
+      if (self->first_done)
+        return_first (self, task);
+      else
+        self->first_waiter = g_steal_pointer (&task);
+      return;
+    }
+
+  start_probe (sysroot_path, cpuid_path, cancellable, probe_cb, g_object_ref (task), &error);
+  if (error != NULL)
+    {
+      g_object_unref (task);
+      g_task_return_error (task, error);
+    }
+}
+
+/**
+ * mt_application_probe_finish:
+ *
+ * Returns: (transfer full): what detection found, or %NULL with @error set
+ */
+MtSystemInfo *
+mt_application_probe_finish (MtApplication *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static int
 mt_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -108,7 +230,31 @@ mt_application_handle_local_options (GApplication *app, GVariantDict *options)
   if (self->sysroot != NULL || self->cpuid != NULL)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
+  /* detection runs while GTK starts; an error is the window's to show */
+  self->first_started = TRUE;
+  start_probe (self->sysroot, self->cpuid, NULL, first_probe_cb, g_object_ref (self),
+               &self->first_error);
+  if (self->first_error != NULL)
+    {
+      self->first_done = TRUE;
+      g_object_unref (self);
+    }
+
   return -1;
+}
+
+static void
+color_scheme_changed_cb (MtApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme color_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
 }
 
 static void
@@ -129,6 +275,13 @@ mt_application_startup (GApplication *app)
   else
     g_debug ("Settings schema %s is not installed; window state will not be saved", BASE_APP_ID);
 
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::color-scheme",
+                               G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
+      color_scheme_changed_cb (self);
+    }
+
   gtk_window_set_default_icon_name (APP_ID);
 }
 
@@ -138,6 +291,8 @@ mt_application_finalize (GObject *object)
   MtApplication *self = (MtApplication *) object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->first_info);
+  g_clear_error (&self->first_error);
   g_clear_pointer (&self->sysroot, g_free);
   g_clear_pointer (&self->cpuid, g_free);
 
@@ -158,35 +313,6 @@ mt_application_class_init (MtApplicationClass *klass)
 }
 
 static void
-about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  MtApplication *self = MT_APPLICATION (user_data);
-  const char *developers[] = { _ ("The Modtune developers"), NULL };
-  AdwDialog *dialog;
-
-  dialog = adw_about_dialog_new ();
-  g_object_set (dialog, "application-name", _ ("Modtune"), "application-icon", APP_ID,
-                "developer-name", _ ("The Modtune developers"), "version", PACKAGE_VERSION,
-                "website", PACKAGE_WEBSITE, "issue-url", PACKAGE_WEBSITE "/issues", "license-type",
-                GTK_LICENSE_GPL_2_0, "developers", developers,
-                /* TRANSLATORS: your name(s), one per line, shown in the About dialog */
-                "translator-credits", _ ("translator-credits"), NULL);
-  adw_dialog_present (dialog,
-                      GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
-}
-
-static void
-quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  g_application_quit (G_APPLICATION (user_data));
-}
-
-static const GActionEntry app_actions[] = {
-  { "about", about_action },
-  { "quit", quit_action },
-};
-
-static void
 mt_application_init (MtApplication *self)
 {
   const GOptionEntry options[] = {
@@ -197,9 +323,11 @@ mt_application_init (MtApplication *self)
         { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the program version"), NULL },
           { NULL } };
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
-                                   self);
+  _mt_application_add_actions (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 }

@@ -11,13 +11,21 @@
 
 #include <glib/gi18n.h>
 
-#include "mt-window.h"
+#include "mt-backups-page.h"
+#include "mt-build-page.h"
+#include "mt-flags-page.h"
+#include "mt-hardware-page.h"
+#include "mt-overview-page.h"
+#include "mt-window-private.h"
 
 /**
  * MtWindow:
  *
- * The main window: the detected processor and kernel of this machine, or
- * of the recorded tree given with `--sysroot`.
+ * The main window: four pages (Overview, Hardware, Flags, Backups) over
+ * what detection found on this machine, or on the recorded tree given with
+ * `--sysroot`, and over the helper's status.  A job the helper starts is
+ * followed on an #MtBuildPage pushed on top.  Without the helper the window
+ * is read-only and says so in a banner.
  */
 struct _MtWindow
 {
@@ -27,25 +35,27 @@ struct _MtWindow
   char *cpuid_path;
   GCancellable *cancellable;
   MtSystemInfo *info;
+  MtFlagCatalog *catalog;
+  MtHelperClient *client;
   guint busy : 1;
+  guint pages_stale : 1;
 
   /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwNavigationView *navigation_view;
+  AdwHeaderBar *header_bar;
   GtkButton *refresh_button;
   GtkMenuButton *menu_button;
+  AdwViewSwitcherBar *switcher_bar;
+  AdwBanner *read_only_banner;
   GtkStack *stack;
+  AdwViewStack *view_stack;
   AdwWindowTitle *window_title;
   AdwStatusPage *error_page;
-  AdwActionRow *vendor_row;
-  AdwActionRow *model_row;
-  AdwActionRow *fms_row;
-  AdwActionRow *cpus_row;
-  AdwActionRow *features_row;
-  AdwExpanderRow *flags_row;
-  GtkLabel *flags_label;
-  AdwActionRow *release_row;
-  AdwActionRow *compiler_row;
-  AdwActionRow *config_row;
-  AdwActionRow *version_row;
+  MtOverviewPage *overview_page;
+  MtHardwarePage *hardware_page;
+  MtFlagsPage *flags_page;
+  MtBackupsPage *backups_page;
 };
 
 G_DEFINE_FINAL_TYPE (MtWindow, mt_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -57,6 +67,7 @@ enum
   PROP_CPUID_PATH,
   PROP_BUSY,
   PROP_SYSTEM_INFO,
+  PROP_CLIENT,
   N_PROPS
 };
 
@@ -70,8 +81,28 @@ static GParamSpec *properties[N_PROPS];
 MtWindow *
 mt_window_new (MtApplication *application, const char *sysroot_path, const char *cpuid_path)
 {
-  return g_object_new (MT_TYPE_WINDOW, "application", application, "sysroot-path", sysroot_path,
+  MtWindow *self;
+  GSettings *settings;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (application), NULL);
+
+  /* GtkWindow:application is not a construct property: what needs the
+   * application is done here, once it is set */
+  self = g_object_new (MT_TYPE_WINDOW, "application", application, "sysroot-path", sysroot_path,
                        "cpuid-path", cpuid_path, NULL);
+
+  settings = mt_application_get_settings (application);
+  if (settings != NULL)
+    {
+      g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+    }
+  mt_flags_page_set_settings (self->flags_page, settings);
+
+  mt_window_refresh (self);
+
+  return self;
 }
 
 gboolean
@@ -95,6 +126,33 @@ mt_window_get_system_info (MtWindow *self)
   return self->info;
 }
 
+/**
+ * mt_window_get_client:
+ *
+ * Returns: (transfer none): the window's connection to the helper
+ */
+MtHelperClient *
+mt_window_get_client (MtWindow *self)
+{
+  g_return_val_if_fail (MT_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+/**
+ * mt_window_show_toast:
+ *
+ * Shows a short message over the window, for an error the user can
+ * recover from or a confirmation.
+ */
+void
+mt_window_show_toast (MtWindow *self, const char *message)
+{
+  g_return_if_fail (MT_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
 static void
 set_busy (MtWindow *self, gboolean busy)
 {
@@ -107,55 +165,25 @@ set_busy (MtWindow *self, gboolean busy)
 }
 
 static void
-set_row (AdwActionRow *row, const char *value)
+bench_after_paint_cb (GdkFrameClock *clock, MtWindow *self)
 {
-  adw_action_row_set_subtitle (row, value != NULL && *value != '\0' ? value : _ ("Unknown"));
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_print ("modtune: first frame with real data\n");
+  g_application_quit (g_application_get_default ());
+}
+
+static gboolean
+bench_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), widget, 0);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
 show_info (MtWindow *self)
 {
-  MtCpuInfo *cpu = mt_system_info_get_cpu (self->info);
-  MtKernelInfo *kernel = mt_system_info_get_kernel (self->info);
-  MtKconfig *config = mt_kernel_info_get_config (kernel);
-  const char *const *flags = mt_cpu_info_get_flags (cpu);
-  g_autofree char *vendor = NULL;
-  g_autofree char *fms = NULL;
-  g_autofree char *cpus = NULL;
-  g_autofree char *notable = NULL;
-  g_autofree char *all_flags = NULL;
-  g_autofree char *flags_summary = NULL;
-  g_autofree char *config_text = NULL;
   MtSysroot *sysroot = mt_system_info_get_sysroot (self->info);
-  guint n_flags = g_strv_length ((GStrv) flags);
-
-  vendor = mt_cpu_info_dup_vendor_label (cpu);
-  fms = mt_cpu_info_dup_signature (cpu);
-  cpus = g_strdup_printf ("%u", mt_cpu_info_get_logical_cpus (cpu));
-  notable = mt_system_info_dup_notable_flags (self->info);
-  all_flags = g_strjoinv (" ", (GStrv) flags);
-  flags_summary =
-    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u flag", "%u flags", n_flags), n_flags);
-
-  if (config != NULL)
-    config_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u option", "%s, %u options",
-                                                mt_kconfig_get_size (config)),
-                                   mt_kconfig_get_source (config), mt_kconfig_get_size (config));
-  else
-    config_text = g_strdup (_ ("Not found in /proc/config.gz, /boot or /lib/modules"));
-
-  set_row (self->vendor_row, vendor);
-  set_row (self->model_row, mt_cpu_info_get_model_name (cpu));
-  set_row (self->fms_row, fms);
-  set_row (self->cpus_row, cpus);
-  set_row (self->features_row,
-           notable != NULL ? notable : _ ("None of SSE4.2, AVX, AES, SHA, BMI, VT-x or AMD-V"));
-  adw_expander_row_set_subtitle (self->flags_row, flags_summary);
-  gtk_label_set_label (self->flags_label, n_flags > 0 ? all_flags : _ ("No flags listed"));
-  set_row (self->release_row, mt_kernel_info_get_release (kernel));
-  set_row (self->compiler_row, mt_kernel_info_get_compiler (kernel));
-  set_row (self->config_row, config_text);
-  set_row (self->version_row, mt_kernel_info_get_version (kernel));
 
   if (mt_sysroot_is_host (sysroot))
     adw_window_title_set_subtitle (self->window_title, NULL);
@@ -168,6 +196,11 @@ show_info (MtWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->stack, "facts");
+
+  /* bench/app-start.py: the app ends once the first frame that shows what
+   * detection found has been painted */
+  if (g_getenv ("MODTUNE_BENCH_FIRST_FRAME") != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), bench_tick_cb, NULL, NULL);
 }
 
 static void
@@ -184,7 +217,7 @@ probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (MtSystemInfo) info = NULL;
 
-  info = mt_system_info_probe_finish (result, &error);
+  info = mt_application_probe_finish (MT_APPLICATION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -206,6 +239,18 @@ probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   set_busy (self, FALSE);
 }
 
+static void
+client_refresh_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* An unreachable helper is not an error here: the client's "available"
+   * property turns the window read-only and the banner says why. */
+  if (!mt_helper_client_refresh_finish (MT_HELPER_CLIENT (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Helper status: %s", error->message);
+}
+
 /**
  * mt_window_refresh:
  *
@@ -214,31 +259,21 @@ probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 void
 mt_window_refresh (MtWindow *self)
 {
-  g_autoptr (MtSysroot) sysroot = NULL;
-  g_autoptr (MtCpuid) cpuid = NULL;
-  g_autoptr (GError) error = NULL;
+  GtkApplication *app;
 
   g_return_if_fail (MT_IS_WINDOW (self));
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  g_return_if_fail (MT_IS_APPLICATION (app));
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_busy (self, TRUE);
 
-  sysroot = mt_sysroot_new (self->sysroot_path, &error);
-  if (sysroot != NULL)
-    cpuid = mt_cpuid_new_for_sysroot (sysroot, self->cpuid_path, &error);
-
-  if (error != NULL)
-    {
-      g_clear_object (&self->info);
-      show_error (self, error);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYSTEM_INFO]);
-      set_busy (self, FALSE);
-      return;
-    }
-
   self->cancellable = g_cancellable_new ();
-  mt_system_info_probe_async (sysroot, cpuid, self->cancellable, probe_cb, g_object_ref (self));
+  mt_application_probe_async (MT_APPLICATION (app), self->sysroot_path, self->cpuid_path,
+                              self->cancellable, probe_cb, g_object_ref (self));
+  mt_helper_client_refresh_async (self->client, self->cancellable, client_refresh_cb, NULL);
 }
 
 static void
@@ -248,27 +283,192 @@ refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtWindow *self = MT_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    {
+      adw_navigation_view_pop_to_tag (self->navigation_view, "main");
+      adw_view_stack_set_visible_child_name (self->view_stack, name);
+    }
+}
+
+static void
+apply_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (MtWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MtJob) job = NULL;
+
+  job = mt_helper_client_apply_finish (MT_HELPER_CLIENT (object), result, &error);
+  if (job == NULL)
+    mt_window_show_error_toast (self, _ ("Could not start the build"), error);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.optimize", TRUE);
+}
+
+static void
+optimize_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtWindow *self = MT_WINDOW (widget);
+  g_auto (GStrv) flags = mt_flags_page_dup_enabled_flags (self->flags_page);
+
+  /* "" is the running kernel, as the helper sees it; the helper detects
+   * again and never trusts the app's view. */
+  gtk_widget_action_set_enabled (widget, "win.optimize", FALSE);
+  mt_helper_client_apply_async (self->client, "", (const char *const *) flags, NULL, apply_cb,
+                                g_object_ref (self));
+}
+
+static void
+job_started_cb (MtWindow *self, MtJob *job, MtHelperClient *client)
+{
+  MtBuildPage *page = mt_build_page_new (job);
+
+  if (adw_navigation_view_find_page (self->navigation_view, "build") != NULL)
+    adw_navigation_view_pop_to_tag (self->navigation_view, "main");
+  adw_navigation_view_push (self->navigation_view, ADW_NAVIGATION_PAGE (page));
+}
+
+static void
+client_available_cb (MtWindow *self, GParamSpec *pspec, MtHelperClient *client)
+{
+  gboolean available = mt_helper_client_get_available (client);
+
+  adw_banner_set_revealed (self->read_only_banner, !available);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.optimize", available);
+}
+
+static void
+helper_details_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtWindow *self = MT_WINDOW (widget);
+  const char *reason = mt_helper_client_get_unavailable_reason (self->client);
+  g_autofree char *body = NULL;
+  AdwDialog *dialog;
+
+  body = g_strdup_printf (
+    "%s\n\n%s", reason != NULL ? reason : _ ("The helper did not answer."),
+    _ ("Modtune shows this machine without it, but building, installing and restoring "
+       "modules need the system helper (modtune-helper, D-Bus service "
+       "io.github.modtune.Helper). Install Modtune from your distribution, or build it "
+       "with “meson setup --prefix=/usr” and install it as root, then detect again."));
+  dialog = adw_alert_dialog_new (_ ("The Helper Is Not Installed"), body);
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _ ("_Close"));
+  adw_dialog_present (dialog, widget);
+}
+
+/**
+ * mt_window_show_error_toast:
+ * @prefix: what failed, for example "Could not start the build"
+ *
+ * Shows @error in a toast, unless it is a cancellation.  The remote part
+ * of a D-Bus error's message is stripped first.
+ */
+void
+mt_window_show_error_toast (MtWindow *self, const char *prefix, const GError *error)
+{
+  g_autoptr (GError) copy = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (MT_IS_WINDOW (self));
+
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  copy = g_error_copy (error);
+  g_dbus_error_strip_remote_error (copy);
+  /* TRANSLATORS: "Could not start the build: <reason>" */
+  message = g_strdup_printf (_ ("%s: %s"), prefix, copy->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* The Hardware and Flags pages build hundreds of rows: while the Overview
+ * is shown they get the new facts only after the frame that shows it has
+ * been painted, or as soon as one of them is shown. */
+static void
+fill_pages (MtWindow *self)
+{
+  if (!self->pages_stale)
+    return;
+
+  self->pages_stale = FALSE;
+  mt_hardware_page_set_system_info (self->hardware_page, self->info);
+  mt_flags_page_set_system_info (self->flags_page, self->info);
+}
+
+static void
+fill_after_paint_cb (GdkFrameClock *clock, MtWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, fill_after_paint_cb, self);
+  fill_pages (self);
+}
+
+static gboolean
+fill_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (fill_after_paint_cb), widget, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+system_info_cb (MtWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  self->pages_stale = TRUE;
+  if (self->info == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      g_strcmp0 (page, "overview") != 0)
+    fill_pages (self);
+  else
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
+}
+
+/* the Overview says which flags Optimize will use */
+static void
+enabled_flags_cb (MtWindow *self)
+{
+  g_auto (GStrv) flags = mt_flags_page_dup_enabled_flags (self->flags_page);
+
+  mt_overview_page_set_enabled_flags (self->overview_page, (const char *const *) flags);
+}
+
+static void
 mt_window_constructed (GObject *object)
 {
   MtWindow *self = (MtWindow *) object;
-  GtkApplication *app;
+  g_autoptr (GError) error = NULL;
 
   G_OBJECT_CLASS (mt_window_parent_class)->constructed (object);
-
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (MT_IS_APPLICATION (app) && mt_application_get_settings (MT_APPLICATION (app)) != NULL)
-    {
-      GSettings *settings = mt_application_get_settings (MT_APPLICATION (app));
-
-      g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-      g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-      g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-    }
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  mt_window_refresh (self);
+  /* The catalog is compiled in: failing to load it is a bug, shown as a
+   * toast rather than a crash. */
+  self->catalog = mt_flag_catalog_new_default (&error);
+  if (self->catalog == NULL)
+    mt_window_show_error_toast (self, _ ("The flag catalog could not be loaded"), error);
+  mt_flags_page_set_catalog (self->flags_page, self->catalog);
+  g_signal_connect_object (self->flags_page, "notify::enabled-flags", G_CALLBACK (enabled_flags_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  self->client = mt_helper_client_new ();
+  g_signal_connect_object (self->client, "job-started", G_CALLBACK (job_started_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "notify::available", G_CALLBACK (client_available_cb),
+                           self, G_CONNECT_SWAPPED);
+  client_available_cb (self, NULL, self->client);
+  mt_overview_page_set_client (self->overview_page, self->client);
+  mt_backups_page_set_client (self->backups_page, self->client);
+
+  g_object_bind_property (self, "system-info", self->overview_page, "system-info",
+                          G_BINDING_DEFAULT);
+  g_signal_connect (self, "notify::system-info", G_CALLBACK (system_info_cb), NULL);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (fill_pages),
+                            self);
 }
 
 static void
@@ -290,6 +490,8 @@ mt_window_finalize (GObject *object)
   MtWindow *self = (MtWindow *) object;
 
   g_clear_object (&self->info);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->client);
   g_clear_pointer (&self->sysroot_path, g_free);
   g_clear_pointer (&self->cpuid_path, g_free);
 
@@ -317,6 +519,10 @@ mt_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
 
     case PROP_SYSTEM_INFO:
       g_value_set_object (value, self->info);
+      break;
+
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
       break;
 
     default:
@@ -349,6 +555,7 @@ mt_window_class_init (MtWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const char *pages[] = { "overview", "hardware", "flags", "backups" };
 
   object_class->constructed = mt_window_constructed;
   object_class->dispose = mt_window_dispose;
@@ -367,31 +574,45 @@ mt_window_class_init (MtWindowClass *klass)
   properties[PROP_SYSTEM_INFO] =
     g_param_spec_object ("system-info", NULL, NULL, MT_TYPE_SYSTEM_INFO,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, MT_TYPE_HELPER_CLIENT,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (MT_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (MT_TYPE_HARDWARE_PAGE);
+  g_type_ensure (MT_TYPE_FLAGS_PAGE);
+  g_type_ensure (MT_TYPE_BACKUPS_PAGE);
 
   _mt_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/modtune/ui/mt-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, navigation_view);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, read_only_banner);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, vendor_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, model_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, fms_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, cpus_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, features_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, flags_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, flags_label);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, release_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, compiler_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, config_row);
-  gtk_widget_class_bind_template_child (widget_class, MtWindow, version_row);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, hardware_page);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, flags_page);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, backups_page);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.optimize", NULL, optimize_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.helper-details", NULL, helper_details_action);
+  mt_window_class_actions_init (widget_class);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-page",
+                                         "s", pages[i]);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "mt-application.h"
 #include "mt-core.h"
+#include "mt-helper-client.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,8 @@ mt_window_new (MtApplication *application, const char *sysroot_path, const char 
 void mt_window_refresh (MtWindow *self);
 gboolean mt_window_get_busy (MtWindow *self);
 MtSystemInfo *mt_window_get_system_info (MtWindow *self);
+MtHelperClient *mt_window_get_client (MtWindow *self);
+void mt_window_show_toast (MtWindow *self, const char *message);
+void mt_window_show_error_toast (MtWindow *self, const char *prefix, const GError *error);
 
 G_END_DECLS

@@ -7,144 +7,79 @@
 
 #include "config.h"
 
-#include "mt-application.h"
-#include "mt-window.h"
+#include <glib/gstdio.h>
 
-static MtApplication *app;
+#include "mt-app-test.h"
+#include "mt-preferences-dialog.h"
+#include "mt-window-private.h"
 
-static char *
-fixture_path (const char *rel)
-{
-  return g_build_filename (g_getenv ("MT_TEST_FIXTURES"), "sysroots", "kvm-amd-epyc", rel, NULL);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *done = user_data;
-
-  *done = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static MtWindow *
-open_window (const char *sysroot, const char *cpuid)
-{
-  MtWindow *window = mt_window_new (app, sysroot, cpuid);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 760, 720);
-  gtk_window_present (GTK_WINDOW (window));
-
-  while ((mt_window_get_busy (window) || !gtk_widget_get_mapped (GTK_WIDGET (window))) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_false (mt_window_get_busy (window));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  /* let the transition finish and a frame be drawn */
-  spin (400);
-
-  return window;
-}
+/* The main window as a whole: detection on a recorded machine and its
+ * failure, the read-only banner when no helper answers, page switching,
+ * the report actions, the About, Preferences and shortcuts windows, and
+ * the narrow layout. */
 
 static GtkWidget *
 child (MtWindow *window, const char *name)
 {
-  GtkWidget *widget =
-    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), MT_TYPE_WINDOW, name));
-
-  g_assert_nonnull (widget);
-
-  return widget;
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  dir = g_strdup (g_getenv ("MT_TEST_SCREENSHOT_DIR"));
-  if (dir == NULL)
-    dir = g_strdup (g_get_tmp_dir ());
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  return mt_app_test_child (GTK_WIDGET (window), MT_TYPE_WINDOW, name);
 }
 
 static const char *
-subtitle (MtWindow *window, const char *row)
+visible_page (MtWindow *window)
 {
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (window, row)));
+  return adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (child (window, "view_stack")));
+}
+
+static gboolean
+client_settled (gpointer data)
+{
+  MtWindow *window = data;
+
+  return mt_helper_client_get_unavailable_reason (mt_window_get_client (window)) != NULL;
 }
 
 static void
 test_recorded_machine (void)
 {
-  g_autofree char *sysroot = fixture_path (NULL);
-  g_autofree char *cpuid = fixture_path ("cpuid.txt");
-  MtWindow *window = open_window (sysroot, cpuid);
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  g_autofree char *sysroot = mt_app_test_fixture_path ("kvm-amd-epyc", NULL);
   MtSystemInfo *info = mt_window_get_system_info (window);
 
   g_assert_nonnull (info);
+  g_assert_cmpstr (mt_kernel_info_get_release (mt_system_info_get_kernel (info)), ==,
+                   "6.18.44-fc-v669");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (window, "stack"))), ==,
                    "facts");
-  g_assert_cmpstr (subtitle (window, "vendor_row"), ==, "AMD (AuthenticAMD)");
-  g_assert_cmpstr (subtitle (window, "model_row"), ==, "AMD EPYC");
-  g_assert_cmpstr (subtitle (window, "fms_row"), ==, "25 / 17 / 1");
-  g_assert_cmpstr (subtitle (window, "cpus_row"), ==, "2");
-  g_assert_cmpstr (subtitle (window, "features_row"), ==,
-                   "sse4_2 avx avx2 avx512f aes sha_ni bmi1 bmi2");
-  g_assert_cmpstr (subtitle (window, "release_row"), ==, "6.18.44-fc-v669");
-  g_assert_cmpstr (subtitle (window, "compiler_row"), ==, "gcc (GCC) 15.3.0");
-  g_assert_true (g_str_has_prefix (subtitle (window, "config_row"), "/proc/config.gz, "));
-  g_assert_true (g_str_has_prefix (subtitle (window, "version_row"), "Linux version 6.18.44"));
-  g_assert_nonnull (
-    strstr (gtk_label_get_label (GTK_LABEL (child (window, "flags_label"))), "avx512vl"));
+  g_assert_cmpstr (visible_page (window), ==, "overview");
   /* the title says this is not the running machine */
   g_assert_nonnull (strstr (
     adw_window_title_get_subtitle (ADW_WINDOW_TITLE (child (window, "window_title"))), sysroot));
-
-  save_screenshot (GTK_WIDGET (window), "main-window.png");
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (300);
-  save_screenshot (GTK_WIDGET (window), "main-window-dark.png");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* detect again through the action: same facts, not busy afterwards */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
   while (mt_window_get_busy (window))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (subtitle (window, "release_row"), ==, "6.18.44-fc-v669");
+  g_assert_nonnull (mt_window_get_system_info (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_pages (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  const char *pages[] = { "hardware", "flags", "backups", "overview" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
+      g_assert_cmpstr (visible_page (window), ==, pages[i]);
+    }
+
+  /* an unknown page name changes nothing */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "nope"));
+  g_assert_cmpstr (visible_page (window), ==, "overview");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -152,7 +87,7 @@ test_recorded_machine (void)
 static void
 test_missing_sysroot (void)
 {
-  MtWindow *window = open_window ("/nonexistent/modtune-tree", NULL);
+  MtWindow *window = mt_app_test_open_window ("/nonexistent/modtune-tree", NULL);
   GtkWidget *page = child (window, "error_page");
 
   g_assert_null (mt_window_get_system_info (window));
@@ -160,75 +95,114 @@ test_missing_sysroot (void)
                    "error");
   g_assert_nonnull (
     strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "/nonexistent/modtune-tree"));
+  /* nothing to export or copy */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-report", NULL));
 
-  save_screenshot (GTK_WIDGET (window), "error-page.png");
+  mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "error-page");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
 test_this_machine (void)
 {
-  MtWindow *window = open_window (NULL, NULL);
-  MtSystemInfo *info = mt_window_get_system_info (window);
+  MtWindow *window = mt_app_test_open_window (NULL, NULL);
 
-  g_assert_nonnull (info);
+  g_assert_nonnull (mt_window_get_system_info (window));
   g_assert_cmpstr (
     adw_window_title_get_subtitle (ADW_WINDOW_TITLE (child (window, "window_title"))), ==, "");
-  g_assert_cmpstr (subtitle (window, "release_row"), ==,
-                   mt_kernel_info_get_release (mt_system_info_get_kernel (info)));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Every button a person can reach has a name a screen reader can say. */
+/* The session bus of dbus-run-session stands in for the system bus: no
+ * helper is there, so the window is read-only and says why. */
 static void
-check_accessible_names (GtkWidget *widget, guint *n_checked)
+test_read_only (void)
 {
-  if (!gtk_widget_get_mapped (widget))
-    return;
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  MtHelperClient *client = mt_window_get_client (window);
+  AdwBanner *banner = ADW_BANNER (child (window, "read_only_banner"));
+  AdwDialog *dialog;
 
-  if (GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+  g_assert_true (mt_app_test_wait (client_settled, window, 30));
+  g_assert_false (mt_helper_client_get_available (client));
+  g_assert_true (adw_banner_get_revealed (banner));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.optimize", NULL) &&
+                  mt_helper_client_get_current_job (client) != NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.helper-details", NULL));
+  mt_app_test_spin (300);
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (ADW_IS_ALERT_DIALOG (dialog));
+  g_assert_nonnull (strstr (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
+                            mt_helper_client_get_unavailable_reason (client)));
+  mt_app_test_screenshot (GTK_WIDGET (window), "helper-details.png");
+  adw_dialog_force_close (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_report (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  g_autofree char *dir = g_dir_make_tmp ("modtune-report-XXXXXX", NULL);
+  const char *names[] = { "r.md", "r.html", "r.json", "r.txt" };
+  const char *starts[] = { "## Modtune", "<!DOCTYPE html>", "{", "Modtune" };
+
+  g_assert_cmpint (mt_window_format_for_file_name ("a.MD"), ==, MT_REPORT_FORMAT_MARKDOWN);
+  g_assert_cmpint (mt_window_format_for_file_name ("a.htm"), ==, MT_REPORT_FORMAT_HTML);
+  g_assert_cmpint (mt_window_format_for_file_name ("a.json"), ==, MT_REPORT_FORMAT_JSON);
+  g_assert_cmpint (mt_window_format_for_file_name ("a.txt"), ==, MT_REPORT_FORMAT_TEXT);
+  g_assert_cmpint (mt_window_format_for_file_name ("report"), ==, MT_REPORT_FORMAT_MARKDOWN);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autofree char *contents = NULL;
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-      if (label == NULL || *label == '\0')
-        {
-          if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
-                                                 GTK_ACCESSIBLE_PROPERTY_LABEL))
-            g_error ("%s %p (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget), widget,
-                     gtk_widget_get_tooltip_text (widget));
-        }
-      (*n_checked)++;
+      mt_window_save_report (window, file);
+      while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      mt_app_test_spin (50);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_test_message ("%s starts with %.20s", names[i], contents);
+      g_assert_true (g_str_has_prefix (contents, starts[i]));
+      g_assert_nonnull (strstr (contents, "6.18.44-fc-v669"));
+      g_unlink (path);
     }
+  g_rmdir (dir);
 
-  if (GTK_IS_MENU_BUTTON (widget))
-    {
-      g_assert_true (
-        gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL));
-      (*n_checked)++;
-    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
 
-  if (ADW_IS_ACTION_ROW (widget))
-    {
-      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+static void
+test_copy_report (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  const GdkContentProvider *content;
+  GValue value = G_VALUE_INIT;
 
-      g_assert_nonnull (title);
-      g_assert_cmpstr (title, !=, "");
-      (*n_checked)++;
-    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-report", NULL));
+  content = gdk_clipboard_get_content (clipboard);
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value ((GdkContentProvider *) content, &value, NULL));
+  g_assert_true (g_str_has_prefix (g_value_get_string (&value), "## Modtune"));
+  g_assert_nonnull (strstr (g_value_get_string (&value), "6.18.44-fc-v669"));
+  g_value_unset (&value);
 
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    check_accessible_names (c, n_checked);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
 test_accessibility (void)
 {
-  g_autofree char *sysroot = fixture_path (NULL);
-  MtWindow *window = open_window (sysroot, NULL);
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
   GtkWidget *refresh = child (window, "refresh_button");
-  guint n_checked = 0;
 
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (refresh), GTK_ACCESSIBLE_ROLE_BUTTON);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (refresh), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -236,9 +210,8 @@ test_accessibility (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (child (window, "menu_button")),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Main menu");
 
-  check_accessible_names (GTK_WIDGET (window), &n_checked);
-  /* the two header buttons, the window controls and ten fact rows */
-  g_assert_cmpuint (n_checked, >=, 12);
+  /* the header, the view switcher and what the four pages show */
+  g_assert_cmpuint (mt_app_test_check_accessible (GTK_WIDGET (window)), >=, 8);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -246,18 +219,91 @@ test_accessibility (void)
 static void
 test_about (void)
 {
-  g_autofree char *sysroot = fixture_path (NULL);
-  MtWindow *window = open_window (sysroot, NULL);
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
   AdwDialog *dialog;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  spin (200);
+  g_action_group_activate_action (G_ACTION_GROUP (mt_app_test_get_app ()), "about", NULL);
+  mt_app_test_spin (200);
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (ADW_IS_ABOUT_DIALOG (dialog));
   g_assert_cmpstr (adw_about_dialog_get_version (ADW_ABOUT_DIALOG (dialog)), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_dialog_get_license_type (ADW_ABOUT_DIALOG (dialog)), ==,
                    GTK_LICENSE_GPL_2_0);
+  mt_app_test_check_accessible (GTK_WIDGET (dialog));
+  mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "about");
   adw_dialog_force_close (dialog);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_preferences (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  GSettings *settings = mt_application_get_settings (mt_app_test_get_app ());
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  AdwDialog *dialog;
+  AdwComboRow *style_row;
+
+  g_assert_nonnull (settings);
+  g_action_group_activate_action (G_ACTION_GROUP (mt_app_test_get_app ()), "preferences", NULL);
+  mt_app_test_spin (200);
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (MT_IS_PREFERENCES_DIALOG (dialog));
+  mt_app_test_check_accessible (GTK_WIDGET (dialog));
+
+  /* choosing Dark in the dialog is kept, and makes the app dark */
+  style_row = ADW_COMBO_ROW (
+    mt_app_test_child (GTK_WIDGET (dialog), MT_TYPE_PREFERENCES_DIALOG, "style_row"));
+  adw_combo_row_set_selected (style_row, 2);
+  g_assert_cmpstr (g_settings_get_string (settings, "color-scheme"), ==, "dark");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  mt_app_test_spin (300);
+  mt_app_test_screenshot (GTK_WIDGET (window), "preferences-dark.png");
+  g_settings_set_string (settings, "color-scheme", "default");
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 0);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+  mt_app_test_spin (300);
+  mt_app_test_screenshot (GTK_WIDGET (window), "preferences.png");
+
+  adw_dialog_force_close (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_shortcuts (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  GtkWindow *overlay;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  mt_app_test_spin (300);
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  mt_app_test_screenshot (GTK_WIDGET (overlay), "shortcuts.png");
+  gtk_window_close (overlay);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* At 360 px the view switcher moves to the bottom bar. */
+static void
+test_narrow (void)
+{
+  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  mt_app_test_spin (500);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_true (
+    adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (child (window, "switcher_bar"))));
+  mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "narrow");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);
+  mt_app_test_spin (500);
+  g_assert_false (
+    adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (child (window, "switcher_bar"))));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -265,26 +311,24 @@ test_about (void)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  int ret;
+  /* no helper on this bus: see test_read_only() */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  app = mt_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  mt_app_test_init (&argc, &argv);
 
   g_test_add_func ("/window/recorded-machine", test_recorded_machine);
+  g_test_add_func ("/window/pages", test_pages);
   g_test_add_func ("/window/missing-sysroot", test_missing_sysroot);
   g_test_add_func ("/window/this-machine", test_this_machine);
+  g_test_add_func ("/window/read-only", test_read_only);
+  g_test_add_func ("/window/report", test_report);
+  g_test_add_func ("/window/copy-report", test_copy_report);
   g_test_add_func ("/window/accessibility", test_accessibility);
   g_test_add_func ("/window/about", test_about);
+  g_test_add_func ("/window/preferences", test_preferences);
+  g_test_add_func ("/window/shortcuts", test_shortcuts);
+  g_test_add_func ("/window/narrow", test_narrow);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-
-  return ret;
+  return mt_app_test_run ();
 }
