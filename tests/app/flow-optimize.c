@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "mt-app-test.h"
+#include "mt-overview-page.h"
 #include "mt-build-page.h"
 #include "mt-flags-page.h"
 #include "mt-log-view.h"
@@ -251,14 +252,31 @@ status_says_installed (gpointer data)
 /* A window on a recorded machine (for what it shows) whose client talks to
  * the real helper on the private system bus, and win.optimize pressed. */
 static MtWindow *
-open_and_optimize (Watch *watch)
+open_and_optimize (Watch *watch, gboolean photograph)
 {
-  MtWindow *window = mt_app_test_open_machine ("kvm-amd-epyc");
+  MtWindow *window = mt_app_test_open_machine ("workstation-17.6-host");
   g_auto (GStrv) flags = NULL;
   g_autofree char *joined = NULL;
 
   g_assert_true (mt_app_test_wait (client_available, window, 60));
   g_assert_true (optimize_enabled (window));
+
+  /* the pages as they look with the helper there (README, metainfo) */
+  if (photograph)
+    {
+      const char *pages[] = { "hardware", "flags" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("window-%s", pages[i]);
+
+          g_assert_true (
+            gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
+          mt_app_test_screenshot_light_dark (GTK_WIDGET (window), name);
+        }
+      g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview"));
+    }
   flags = mt_flags_page_dup_enabled_flags (MT_FLAGS_PAGE (window_child (window, "flags_page")));
   joined = g_strjoinv (" ", flags);
   g_test_message ("the flags page asks for: %s", *joined != '\0' ? joined : "(vanilla)");
@@ -310,7 +328,7 @@ static void
 test_optimize (void)
 {
   Watch watch = { 0 };
-  MtWindow *window = open_and_optimize (&watch);
+  MtWindow *window = open_and_optimize (&watch, TRUE);
   MtBuildPage *page = wait_for_build_page (&watch);
   g_autofree char *kernel = g_strdup_printf ("for kernel %s", env ("MT_TEST_KERNEL"));
   g_autofree char *log = NULL;
@@ -371,6 +389,20 @@ test_optimize (void)
   press_done (window, page);
   g_assert_true (mt_app_test_wait (optimize_enabled, window, 10));
 
+  /* the Overview now reads the helper's status: Modtune's pair is
+   * installed for the recorded host's kernel, which is the test root's;
+   * a test root loads nothing */
+  {
+    MtOverviewPage *overview = MT_OVERVIEW_PAGE (window_child (window, "overview_page"));
+    GtkWidget *vmmon_row =
+      mt_app_test_child (GTK_WIDGET (overview), MT_TYPE_OVERVIEW_PAGE, "vmmon_row");
+
+    g_assert_cmpint (mt_overview_page_get_state (overview), ==, MT_MACHINE_STATE_NOT_LOADED);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vmmon_row)), ==,
+                     "Built by Modtune, not loaded");
+    mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "overview-helper");
+  }
+
   watch_clear (&watch);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -386,7 +418,7 @@ static void
 test_denied (void)
 {
   Watch watch = { 0 };
-  MtWindow *window = open_and_optimize (&watch);
+  MtWindow *window = open_and_optimize (&watch, FALSE);
   const char *toast = "Could not start the build";
 
   g_assert_true (mt_app_test_wait_for_label (GTK_WIDGET (window), toast, 60));
@@ -414,7 +446,7 @@ static void
 test_cancel (void)
 {
   Watch watch = { 0 };
-  MtWindow *window = open_and_optimize (&watch);
+  MtWindow *window = open_and_optimize (&watch, FALSE);
   MtBuildPage *page = wait_for_build_page (&watch);
   const char *description;
 
@@ -447,6 +479,16 @@ test_cancel (void)
 
   press_done (window, page);
   g_assert_true (mt_app_test_wait (optimize_enabled, window, 10));
+
+  /* nothing was installed, and the Overview says so */
+  {
+    MtOverviewPage *overview = MT_OVERVIEW_PAGE (window_child (window, "overview_page"));
+    GtkWidget *vmmon_row =
+      mt_app_test_child (GTK_WIDGET (overview), MT_TYPE_OVERVIEW_PAGE, "vmmon_row");
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vmmon_row)), ==,
+                     "Not installed for this kernel");
+  }
 
   watch_clear (&watch);
   gtk_window_destroy (GTK_WINDOW (window));
