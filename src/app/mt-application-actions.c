@@ -38,11 +38,9 @@ preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
   MtApplication *self = MT_APPLICATION (user_data);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  /* disabled at startup when the schema is not installed */
   if (mt_application_get_settings (self) == NULL)
-    {
-      g_warning ("Settings schema %s is not installed; there is nothing to set", BASE_APP_ID);
-      return;
-    }
+    return;
 
   adw_dialog_present (ADW_DIALOG (mt_preferences_dialog_new (mt_application_get_settings (self))),
                       GTK_WIDGET (window));

@@ -275,7 +275,10 @@ mt_application_startup (GApplication *app)
   else
     g_debug ("Settings schema %s is not installed; window state will not be saved", BASE_APP_ID);
 
-  if (self->settings != NULL)
+  if (self->settings == NULL)
+    g_simple_action_set_enabled (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "preferences")), FALSE);
+  else
     {
       g_signal_connect_object (self->settings, "changed::color-scheme",
                                G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);

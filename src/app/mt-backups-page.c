@@ -169,6 +169,8 @@ update_backups (MtBackupsPage *self)
 
   if (self->client == NULL || !mt_helper_client_get_available (self->client))
     {
+      g_autofree char *escaped = NULL;
+
       if (reason == NULL)
         {
           /* before the first answer, or after an error that is not the
@@ -177,8 +179,9 @@ update_backups (MtBackupsPage *self)
           return;
         }
 
+      escaped = g_markup_escape_text (reason, -1);
       description = g_strdup_printf (
-        "%s\n\n%s", reason,
+        "%s\n\n%s", escaped,
         _ ("Modtune keeps and restores backups of the modules through its system helper "
            "(modtune-helper). Install Modtune from your distribution, or install the helper "
            "as root, then detect again."));

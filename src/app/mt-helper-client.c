@@ -47,6 +47,7 @@ struct _MtHelperClient
   char *unavailable_reason;
   guint n_authorizing;
   gboolean available;
+  gboolean installed; /* FALSE once the bus said the helper is not there */
 };
 
 G_DEFINE_FINAL_TYPE (MtHelperClient, mt_helper_client, G_TYPE_OBJECT)
@@ -98,6 +99,16 @@ mt_helper_client_get_unavailable_reason (MtHelperClient *self)
   g_return_val_if_fail (MT_IS_HELPER_CLIENT (self), NULL);
 
   return self->unavailable_reason;
+}
+
+/* FALSE when the bus says the helper is not installed at all, rather
+ * than that it failed to answer */
+gboolean
+mt_helper_client_get_installed (MtHelperClient *self)
+{
+  g_return_val_if_fail (MT_IS_HELPER_CLIENT (self), FALSE);
+
+  return self->installed;
 }
 
 /* whether a privileged call waits for its answer (polkit may be asking) */
@@ -193,14 +204,18 @@ is_spawn_error (const GError *error)
 /* Whether @error says the helper is not there at all (rather than that
  * one call failed), and if so why, in words for the banner. */
 static char *
-describe_unavailable (const GError *error)
+describe_unavailable (const GError *error, gboolean *installed)
 {
+  *installed = TRUE;
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD))
-    return g_strdup (_ ("The Modtune helper is not installed on this system."));
+    {
+      *installed = FALSE;
+      return g_strdup (_ ("The Modtune helper is not installed on this system."));
+    }
 
   if (is_spawn_error (error))
     return g_strdup_printf (_ ("The Modtune helper could not be started: %s. "
@@ -281,12 +296,19 @@ refresh_fail (GTask *task, GError *error)
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      gboolean installed = TRUE;
+
       g_dbus_error_strip_remote_error (error);
-      reason = describe_unavailable (error);
+      reason = describe_unavailable (error, &installed);
       if (reason == NULL && self->proxy == NULL)
         reason = g_strdup (error->message);
-      if (reason != NULL)
-        set_available (self, FALSE, reason);
+      else if (reason == NULL)
+        /* TRANSLATORS: %s is the helper's own error message */
+        reason = g_strdup_printf (_ ("The Modtune helper did not answer: %s. “journalctl -u "
+                                     "modtune-helper” may say why."),
+                                  error->message);
+      self->installed = installed;
+      set_available (self, FALSE, reason);
     }
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -311,6 +333,7 @@ list_backups_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->status = g_steal_pointer (&refresh->status);
   g_clear_pointer (&self->backups, g_variant_unref);
   self->backups = g_steal_pointer (&refresh->backups);
+  self->installed = TRUE;
   set_available (self, TRUE, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKUPS]);
@@ -795,4 +818,5 @@ mt_helper_client_class_init (MtHelperClientClass *klass)
 static void
 mt_helper_client_init (MtHelperClient *self)
 {
+  self->installed = TRUE;
 }

@@ -27,6 +27,7 @@ gboolean
 mt_helper_client_refresh_finish (MtHelperClient *self, GAsyncResult *result, GError **error);
 
 gboolean mt_helper_client_get_available (MtHelperClient *self);
+gboolean mt_helper_client_get_installed (MtHelperClient *self);
 const char *mt_helper_client_get_unavailable_reason (MtHelperClient *self);
 gboolean mt_helper_client_get_authorizing (MtHelperClient *self);
 GVariant *mt_helper_client_get_status (MtHelperClient *self);

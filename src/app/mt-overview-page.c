@@ -198,6 +198,10 @@ update_button (MtOverviewPage *self, const MtMachineSummary *summary)
 
   if (authorizing)
     gtk_label_set_label (self->optimize_label, _ ("Waiting for authorization…"));
+  else if (job != NULL && g_strcmp0 (mt_job_get_operation (job), "restore") == 0)
+    gtk_label_set_label (self->optimize_label, _ ("Restoring…"));
+  else if (job != NULL && g_strcmp0 (mt_job_get_operation (job), "uninstall") == 0)
+    gtk_label_set_label (self->optimize_label, _ ("Uninstalling…"));
   else if (job != NULL)
     gtk_label_set_label (self->optimize_label, _ ("Building…"));
   else

@@ -120,6 +120,42 @@ save_dialog_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   mt_window_save_report (self, file);
 }
 
+/* the extension the Preferences ask for first, "md" without a schema */
+static const char *
+preferred_extension (MtWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings =
+    MT_IS_APPLICATION (app) ? mt_application_get_settings (MT_APPLICATION (app)) : NULL;
+  g_autofree char *extension =
+    settings != NULL ? g_settings_get_string (settings, "report-format") : NULL;
+
+  for (guint i = 0; extension != NULL && i < G_N_ELEMENTS (report_formats); i++)
+    if (g_str_equal (extension, report_formats[i].extension))
+      return report_formats[i].extension;
+
+  return report_formats[0].extension;
+}
+
+/**
+ * mt_window_dup_report_name:
+ *
+ * Returns: (transfer full): the name an exported report is offered under,
+ *   with today's date and the extension the Preferences choose
+ */
+char *
+mt_window_dup_report_name (MtWindow *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+
+  /* TRANSLATORS: the default file name of an exported report, %s being
+   * today's date; the extension that follows decides the format */
+  g_autofree char *base = g_strdup_printf (_ ("modtune-report-%s"), date);
+
+  return g_strdup_printf ("%s.%s", base, preferred_extension (self));
+}
+
 static void
 export_report_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -127,8 +163,7 @@ export_report_action (GtkWidget *widget, const char *action_name, GVariant *para
   g_autoptr (GtkFileDialog) dialog = gtk_file_dialog_new ();
   g_autoptr (GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
   g_autofree char *name = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  const char *extension = preferred_extension (self);
 
   if (mt_window_get_system_info (self) == NULL)
     return;
@@ -136,20 +171,19 @@ export_report_action (GtkWidget *widget, const char *action_name, GVariant *para
   for (guint i = 0; i < G_N_ELEMENTS (report_formats); i++)
     {
       g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-      g_autofree char *pattern = g_strdup_printf ("*.%s", report_formats[i].extension);
 
       gtk_file_filter_set_name (filter, _ (report_formats[i].label));
       gtk_file_filter_add_mime_type (filter, report_formats[i].mime_type);
       gtk_file_filter_add_suffix (filter, report_formats[i].extension);
       g_list_store_append (filters, filter);
+      if (g_str_equal (extension, report_formats[i].extension))
+        gtk_file_dialog_set_default_filter (dialog, filter);
     }
 
-  /* TRANSLATORS: the default file name of an exported report; keep the
-   * extension, it decides the format */
-  name = g_strdup_printf (_ ("modtune-report-%s.md"), date);
+  name = mt_window_dup_report_name (self);
+  gtk_file_dialog_set_initial_name (dialog, name);
   gtk_file_dialog_set_title (dialog, _ ("Export Report"));
   gtk_file_dialog_set_accept_label (dialog, _ ("_Export"));
-  gtk_file_dialog_set_initial_name (dialog, name);
   gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
   gtk_file_dialog_save (dialog, GTK_WINDOW (self), NULL, save_dialog_cb, g_object_ref (self));
 }

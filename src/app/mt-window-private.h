@@ -16,5 +16,6 @@ G_BEGIN_DECLS
 void mt_window_class_actions_init (GtkWidgetClass *widget_class);
 MtReportFormat mt_window_format_for_file_name (const char *name);
 void mt_window_save_report (MtWindow *self, GFile *file);
+char *mt_window_dup_report_name (MtWindow *self);
 
 G_END_DECLS

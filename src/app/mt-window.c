@@ -39,6 +39,8 @@ struct _MtWindow
   MtHelperClient *client;
   guint busy : 1;
   guint pages_stale : 1;
+  guint optimize_pending : 1;
+  guint close_confirmed : 1;
 
   /* template children */
   AdwToastOverlay *toast_overlay;
@@ -148,9 +150,14 @@ mt_window_get_client (MtWindow *self)
 void
 mt_window_show_toast (MtWindow *self, const char *message)
 {
+  AdwToast *toast;
+
   g_return_if_fail (MT_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  toast = adw_toast_new (message);
+  /* the message may hold a path with "&" or "<" */
+  adw_toast_set_use_markup (toast, FALSE);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -206,7 +213,9 @@ show_info (MtWindow *self)
 static void
 show_error (MtWindow *self, const GError *error)
 {
-  adw_status_page_set_description (self->error_page, error->message);
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  adw_status_page_set_description (self->error_page, escaped);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
@@ -236,6 +245,8 @@ probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYSTEM_INFO]);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-report", self->info != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-report", self->info != NULL);
   set_busy (self, FALSE);
 }
 
@@ -288,11 +299,33 @@ show_page_action (GtkWidget *widget, const char *action_name, GVariant *paramete
   MtWindow *self = MT_WINDOW (widget);
   const char *name = g_variant_get_string (parameter, NULL);
 
+  AdwNavigationPage *visible = adw_navigation_view_get_visible_page (self->navigation_view);
+
+  /* a running job's page stays: popping it in code would lose its log */
+  if (visible != NULL && !adw_navigation_page_get_can_pop (visible) &&
+      g_strcmp0 (adw_navigation_page_get_tag (visible), "main") != 0)
+    return;
+
   if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     {
       adw_navigation_view_pop_to_tag (self->navigation_view, "main");
       adw_view_stack_set_visible_child_name (self->view_stack, name);
     }
+}
+
+/* Optimize needs the helper, and no other job of it running or about to */
+static void
+update_optimize (MtWindow *self)
+{
+  GVariant *status = mt_helper_client_get_status (self->client);
+  g_autoptr (GVariant) other_job =
+    status != NULL ? g_variant_lookup_value (status, "job", G_VARIANT_TYPE_OBJECT_PATH) : NULL;
+  gboolean enabled = mt_helper_client_get_available (self->client) &&
+                     !mt_helper_client_get_authorizing (self->client) &&
+                     mt_helper_client_get_current_job (self->client) == NULL && other_job == NULL &&
+                     !self->optimize_pending;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.optimize", enabled);
 }
 
 static void
@@ -305,7 +338,8 @@ apply_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   job = mt_helper_client_apply_finish (MT_HELPER_CLIENT (object), result, &error);
   if (job == NULL)
     mt_window_show_error_toast (self, _ ("Could not start the build"), error);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.optimize", TRUE);
+  self->optimize_pending = FALSE;
+  update_optimize (self);
 }
 
 static void
@@ -316,7 +350,8 @@ optimize_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 
   /* "" is the running kernel, as the helper sees it; the helper detects
    * again and never trusts the app's view. */
-  gtk_widget_action_set_enabled (widget, "win.optimize", FALSE);
+  self->optimize_pending = TRUE;
+  update_optimize (self);
   mt_helper_client_apply_async (self->client, "", (const char *const *) flags, NULL, apply_cb,
                                 g_object_ref (self));
 }
@@ -331,13 +366,24 @@ job_started_cb (MtWindow *self, MtJob *job, MtHelperClient *client)
   adw_navigation_view_push (self->navigation_view, ADW_NAVIGATION_PAGE (page));
 }
 
+/* The banner shows once the client knows why the helper cannot be used,
+ * not while it is still being started. */
 static void
-client_available_cb (MtWindow *self, GParamSpec *pspec, MtHelperClient *client)
+client_notify_cb (MtWindow *self, GParamSpec *pspec, MtHelperClient *client)
 {
-  gboolean available = mt_helper_client_get_available (client);
+  const char *reason = mt_helper_client_get_unavailable_reason (client);
 
-  adw_banner_set_revealed (self->read_only_banner, !available);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.optimize", available);
+  if (reason == NULL)
+    adw_banner_set_revealed (self->read_only_banner, FALSE);
+  else
+    {
+      adw_banner_set_title (self->read_only_banner,
+                            mt_helper_client_get_installed (client)
+                              ? _ ("Read-only: the Modtune helper cannot be used now")
+                              : _ ("Read-only: the Modtune helper is not installed"));
+      adw_banner_set_revealed (self->read_only_banner, TRUE);
+    }
+  update_optimize (self);
 }
 
 static void
@@ -348,13 +394,24 @@ helper_details_action (GtkWidget *widget, const char *action_name, GVariant *par
   g_autofree char *body = NULL;
   AdwDialog *dialog;
 
-  body = g_strdup_printf (
-    "%s\n\n%s", reason != NULL ? reason : _ ("The helper did not answer."),
-    _ ("Modtune shows this machine without it, but building, installing and restoring "
-       "modules need the system helper (modtune-helper, D-Bus service "
-       "io.github.modtune.Helper). Install Modtune from your distribution, or build it "
-       "with “meson setup --prefix=/usr” and install it as root, then detect again."));
-  dialog = adw_alert_dialog_new (_ ("The Helper Is Not Installed"), body);
+  if (mt_helper_client_get_installed (self->client))
+    {
+      body = g_strdup_printf (
+        "%s\n\n%s", reason != NULL ? reason : _ ("The helper did not answer."),
+        _ ("Modtune shows this machine without it, but building, installing and restoring "
+           "modules need the system helper. Detect again (Ctrl+R) to retry."));
+      dialog = adw_alert_dialog_new (_ ("The Helper Cannot Be Used"), body);
+    }
+  else
+    {
+      body = g_strdup_printf (
+        "%s\n\n%s", reason != NULL ? reason : _ ("The helper did not answer."),
+        _ ("Modtune shows this machine without it, but building, installing and restoring "
+           "modules need the system helper (modtune-helper, D-Bus service "
+           "io.github.modtune.Helper). Install Modtune from your distribution, or build it "
+           "with “meson setup --prefix=/usr” and install it as root, then detect again."));
+      dialog = adw_alert_dialog_new (_ ("The Helper Is Not Installed"), body);
+    }
   adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _ ("_Close"));
   adw_dialog_present (dialog, widget);
 }
@@ -379,9 +436,20 @@ mt_window_show_error_toast (MtWindow *self, const char *prefix, const GError *er
 
   copy = g_error_copy (error);
   g_dbus_error_strip_remote_error (copy);
-  /* TRANSLATORS: "Could not start the build: <reason>" */
-  message = g_strdup_printf (_ ("%s: %s"), prefix, copy->message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  if (g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+      g_error_matches (copy, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
+    /* TRANSLATORS: "Could not start the build: authorization was refused…" */
+    message = g_strdup_printf (_ ("%s: authorization was refused. Try again, and give an "
+                                  "administrator’s password when asked"),
+                               prefix);
+  else if (g_error_matches (copy, MT_ERROR, MT_ERROR_BUSY))
+    message = g_strdup_printf (_ ("%s: the helper is busy with another job. Wait until it "
+                                  "ends, then try again"),
+                               prefix);
+  else
+    /* TRANSLATORS: "Could not start the build: <reason>" */
+    message = g_strdup_printf (_ ("%s: %s"), prefix, copy->message);
+  mt_window_show_toast (self, message);
 }
 
 /* The Hardware and Flags pages build hundreds of rows: while the Overview
@@ -458,9 +526,9 @@ mt_window_constructed (GObject *object)
   self->client = mt_helper_client_new ();
   g_signal_connect_object (self->client, "job-started", G_CALLBACK (job_started_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "notify::available", G_CALLBACK (client_available_cb),
-                           self, G_CONNECT_SWAPPED);
-  client_available_cb (self, NULL, self->client);
+  g_signal_connect_object (self->client, "notify", G_CALLBACK (client_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  client_notify_cb (self, NULL, self->client);
   mt_overview_page_set_client (self->overview_page, self->client);
   mt_backups_page_set_client (self->backups_page, self->client);
 
@@ -469,6 +537,43 @@ mt_window_constructed (GObject *object)
   g_signal_connect (self, "notify::system-info", G_CALLBACK (system_info_cb), NULL);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child", G_CALLBACK (fill_pages),
                             self);
+}
+
+static void
+close_anyway_cb (MtWindow *self)
+{
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing while a job runs: the helper cancels a job whose caller leaves
+ * the bus, until it has begun installing. */
+static gboolean
+mt_window_close_request (GtkWindow *window)
+{
+  MtWindow *self = MT_WINDOW (window);
+  AdwDialog *dialog;
+
+  if (self->close_confirmed || self->client == NULL ||
+      mt_helper_client_get_current_job (self->client) == NULL)
+    return GTK_WINDOW_CLASS (mt_window_parent_class)->close_request (window);
+
+  dialog = adw_alert_dialog_new (
+    _ ("Stop Following the Job?"),
+    _ ("The helper is still working. Closing Modtune cancels the job if it can still be "
+       "cancelled, and nothing is changed; once installing has begun, the helper finishes on "
+       "its own and keeps what it replaced as a backup."));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog), "keep", _ ("_Keep Open"), "close",
+                                  _ ("_Close Anyway"), NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "close",
+                                            ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "keep");
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response::close", G_CALLBACK (close_anyway_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
+
+  return TRUE;
 }
 
 static void
@@ -555,6 +660,7 @@ mt_window_class_init (MtWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   const char *pages[] = { "overview", "hardware", "flags", "backups" };
 
   object_class->constructed = mt_window_constructed;
@@ -562,6 +668,7 @@ mt_window_class_init (MtWindowClass *klass)
   object_class->finalize = mt_window_finalize;
   object_class->get_property = mt_window_get_property;
   object_class->set_property = mt_window_set_property;
+  window_class->close_request = mt_window_close_request;
 
   properties[PROP_SYSROOT_PATH] =
     g_param_spec_string ("sysroot-path", NULL, NULL, NULL,

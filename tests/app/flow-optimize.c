@@ -339,8 +339,25 @@ test_optimize (void)
   g_assert_true (mt_app_test_wait (log_has_compiler_lines, &watch, 300));
   if (!mt_job_get_finished (watch.job))
     {
+      AdwDialog *dialog;
+
       mt_app_test_spin (300);
       mt_app_test_screenshot (GTK_WIDGET (window), "optimize-running.png");
+
+      /* while it runs: Optimize is off, Alt+2 does not pop the page, and
+       * closing the window asks first */
+      g_assert_false (optimize_enabled (window));
+      g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "hardware"));
+      g_assert_true (visible_page (window) == ADW_NAVIGATION_PAGE (page));
+      gtk_window_close (GTK_WINDOW (window));
+      mt_app_test_spin (200);
+      dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+      g_assert_true (ADW_IS_ALERT_DIALOG (dialog));
+      g_assert_cmpstr (adw_alert_dialog_get_heading (ADW_ALERT_DIALOG (dialog)), ==,
+                       "Stop Following the Job?");
+      adw_dialog_force_close (dialog);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
     }
 
   g_assert_true (mt_app_test_wait (job_finished, &watch, 600));

@@ -95,8 +95,10 @@ test_missing_sysroot (void)
                    "error");
   g_assert_nonnull (
     strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "/nonexistent/modtune-tree"));
-  /* nothing to export or copy */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-report", NULL));
+  /* nothing to export or copy: the clipboard stays as it was */
+  gdk_clipboard_set_content (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-report", NULL);
+  g_assert_null (gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (window))));
 
   mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "error-page");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -155,6 +157,22 @@ test_report (void)
   g_assert_cmpint (mt_window_format_for_file_name ("a.json"), ==, MT_REPORT_FORMAT_JSON);
   g_assert_cmpint (mt_window_format_for_file_name ("a.txt"), ==, MT_REPORT_FORMAT_TEXT);
   g_assert_cmpint (mt_window_format_for_file_name ("report"), ==, MT_REPORT_FORMAT_MARKDOWN);
+
+  /* the name offered follows the Preferences' format */
+  {
+    GSettings *settings = mt_application_get_settings (mt_app_test_get_app ());
+    g_autofree char *md = NULL;
+    g_autofree char *html = NULL;
+
+    g_settings_set_string (settings, "report-format", "md");
+    md = mt_window_dup_report_name (window);
+    g_settings_set_string (settings, "report-format", "html");
+    html = mt_window_dup_report_name (window);
+    g_settings_reset (settings, "report-format");
+    g_assert_true (g_str_has_prefix (md, "modtune-report-"));
+    g_assert_true (g_str_has_suffix (md, ".md"));
+    g_assert_true (g_str_has_suffix (html, ".html"));
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
