@@ -29,7 +29,13 @@ struct _MtApplication
   char *sysroot;
   char *cpuid;
 
-  /* the first detection, started before GTK is initialised */
+  /* the first detection, in a thread started before GTK is initialised;
+   * first_done, first_info and first_error are written under first_lock */
+  GMutex first_lock;
+  GCond first_cond;
+  GThread *first_thread;
+  MtSysroot *first_sysroot;
+  MtCpuid *first_cpuid;
   MtSystemInfo *first_info;
   GError *first_error;
   GTask *first_waiter;
@@ -37,6 +43,11 @@ struct _MtApplication
   gboolean first_done;
   gboolean first_taken;
 };
+
+/* How long the first window may wait for the first detection before it is
+ * drawn: if detection ends by then, the first frame already shows its
+ * facts instead of "Detecting…". */
+#define FIRST_PROBE_WAIT_MS 250
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
 
@@ -95,16 +106,75 @@ return_first (MtApplication *self, GTask *task)
     g_task_return_error (task, g_steal_pointer (&self->first_error));
 }
 
-static void
-first_probe_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+/* in the main thread, once the first detection has ended */
+static gboolean
+first_probe_done_cb (gpointer user_data)
 {
-  g_autoptr (MtApplication) self = user_data;
+  MtApplication *self = user_data;
   g_autoptr (GTask) waiter = g_steal_pointer (&self->first_waiter);
 
-  self->first_info = mt_system_info_probe_finish (result, &self->first_error);
-  self->first_done = TRUE;
   if (waiter != NULL)
     return_first (self, waiter);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+first_probe_thread (gpointer user_data)
+{
+  MtApplication *self = user_data;
+  GError *error = NULL;
+  MtSystemInfo *info = mt_system_info_probe (self->first_sysroot, self->first_cpuid, &error);
+
+  g_mutex_lock (&self->first_lock);
+  self->first_info = info;
+  self->first_error = error;
+  self->first_done = TRUE;
+  g_cond_broadcast (&self->first_cond);
+  g_mutex_unlock (&self->first_lock);
+
+  /* the thread's reference goes to the main thread with the idle */
+  g_idle_add_full (G_PRIORITY_DEFAULT, first_probe_done_cb, self, g_object_unref);
+
+  return NULL;
+}
+
+/* Starts the first detection in a thread of its own, before GTK starts. */
+static void
+start_first_probe (MtApplication *self)
+{
+  GError *error = NULL;
+
+  self->first_started = TRUE;
+  self->first_sysroot = mt_sysroot_new (self->sysroot, &error);
+  if (self->first_sysroot != NULL)
+    self->first_cpuid = mt_cpuid_new_for_sysroot (self->first_sysroot, self->cpuid, &error);
+
+  if (error != NULL)
+    {
+      /* the window shows it */
+      self->first_error = error;
+      self->first_done = TRUE;
+      return;
+    }
+
+  self->first_thread = g_thread_new ("modtune-detect", first_probe_thread, g_object_ref (self));
+}
+
+/* Waits at most FIRST_PROBE_WAIT_MS for the first detection. */
+static gboolean
+wait_first_probe (MtApplication *self)
+{
+  gint64 end = g_get_monotonic_time () + FIRST_PROBE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_lock (&self->first_lock);
+  while (!self->first_done && g_cond_wait_until (&self->first_cond, &self->first_lock, end))
+    ;
+  done = self->first_done;
+  g_mutex_unlock (&self->first_lock);
+
+  return done;
 }
 
 static void
@@ -172,7 +242,7 @@ mt_application_probe_async (MtApplication *self,
       g_strcmp0 (cpuid_path, self->cpuid) == 0)
     {
       self->first_taken = TRUE;
-      if (self->first_done)
+      if (wait_first_probe (self))
         return_first (self, task);
       else
         self->first_waiter = g_steal_pointer (&task);
@@ -231,14 +301,7 @@ mt_application_handle_local_options (GApplication *app, GVariantDict *options)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
   /* detection runs while GTK starts; an error is the window's to show */
-  self->first_started = TRUE;
-  start_probe (self->sysroot, self->cpuid, NULL, first_probe_cb, g_object_ref (self),
-               &self->first_error);
-  if (self->first_error != NULL)
-    {
-      self->first_done = TRUE;
-      g_object_unref (self);
-    }
+  start_first_probe (self);
 
   return -1;
 }
@@ -294,8 +357,14 @@ mt_application_finalize (GObject *object)
   MtApplication *self = (MtApplication *) object;
 
   g_clear_object (&self->settings);
+  if (self->first_thread != NULL)
+    g_thread_join (self->first_thread);
+  g_clear_object (&self->first_sysroot);
+  g_clear_object (&self->first_cpuid);
   g_clear_object (&self->first_info);
   g_clear_error (&self->first_error);
+  g_mutex_clear (&self->first_lock);
+  g_cond_clear (&self->first_cond);
   g_clear_pointer (&self->sysroot, g_free);
   g_clear_pointer (&self->cpuid, g_free);
 
@@ -328,6 +397,8 @@ mt_application_init (MtApplication *self)
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
 
+  g_mutex_init (&self->first_lock);
+  g_cond_init (&self->first_cond);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   _mt_application_add_actions (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);

@@ -75,6 +75,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void fill_pages (MtWindow *self);
+
 /**
  * mt_window_new:
  * @sysroot_path: (nullable): a recorded tree to show, or %NULL for this machine
@@ -346,7 +348,11 @@ static void
 optimize_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   MtWindow *self = MT_WINDOW (widget);
-  g_auto (GStrv) flags = mt_flags_page_dup_enabled_flags (self->flags_page);
+  g_auto (GStrv) flags = NULL;
+
+  /* the flags come from the Flags page, filled at the latest now */
+  fill_pages (self);
+  flags = mt_flags_page_dup_enabled_flags (self->flags_page);
 
   /* "" is the running kernel, as the helper sees it; the helper detects
    * again and never trusts the app's view. */
@@ -463,6 +469,7 @@ fill_pages (MtWindow *self)
 
   self->pages_stale = FALSE;
   mt_hardware_page_set_system_info (self->hardware_page, self->info);
+  mt_flags_page_set_catalog (self->flags_page, self->catalog);
   mt_flags_page_set_system_info (self->flags_page, self->info);
 }
 
@@ -519,7 +526,7 @@ mt_window_constructed (GObject *object)
   self->catalog = mt_flag_catalog_new_default (&error);
   if (self->catalog == NULL)
     mt_window_show_error_toast (self, _ ("The flag catalog could not be loaded"), error);
-  mt_flags_page_set_catalog (self->flags_page, self->catalog);
+  /* given to the Flags page with the facts (fill_pages ()) */
   g_signal_connect_object (self->flags_page, "notify::enabled-flags", G_CALLBACK (enabled_flags_cb),
                            self, G_CONNECT_SWAPPED);
 
