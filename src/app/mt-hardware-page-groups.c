@@ -15,7 +15,7 @@
 #include "mt-hardware-page-private.h"
 
 /* The Hardware page's groups: the rows each one gets from the #MtSystemInfo,
- * built by mt-hardware-page.c's rebuild() while self->tree, self->json and
+ * built by mt-hardware-page.c's rebuild() while self->tree and
  * self->problems are set. */
 
 /* --- building rows ------------------------------------------------------------------------- */
@@ -121,26 +121,6 @@ describe (const char *token)
       return _ (words[i][1]);
 
   return token;
-}
-
-/* A member of the detection result's JSON, for the facts that have no
- * getter: "kernel.iommu.evidence". */
-static JsonNode *
-lookup_json (MtHardwarePage *self, const char *path)
-{
-  g_auto (GStrv) keys = g_strsplit (path, ".", -1);
-  JsonObject *object = self->json;
-  JsonNode *node = NULL;
-
-  for (guint i = 0; keys[i] != NULL && object != NULL; i++)
-    {
-      node = json_object_get_member (object, keys[i]);
-      object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      if (node == NULL || (keys[i + 1] != NULL && object == NULL))
-        return NULL;
-    }
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
 }
 
 static const char *
@@ -315,8 +295,6 @@ _mt_hardware_page_build_kernel (MtHardwarePage *self, MtSystemInfo *info)
   MtKernelInfo *kernel = mt_system_info_get_kernel (info);
   MtKernelFeatures *features = mt_system_info_get_kernel_features (info);
   MtKconfig *config = mt_kernel_info_get_config (kernel);
-  JsonNode *compression = lookup_json (self, "kernel.module_compression");
-  JsonNode *iommu = lookup_json (self, "kernel.iommu.evidence");
   const char *version = mt_kernel_info_get_version (kernel);
   const char *linker = mt_kernel_features_get_linker (features);
   const char *headers = mt_kernel_features_get_headers_path (features);
@@ -371,10 +349,10 @@ _mt_hardware_page_build_kernel (MtHardwarePage *self, MtSystemInfo *info)
   add_kconfig_fact (self, _ ("Module Signing"), signing == 0 ? _ ("No") : signing_text, config,
                     sig);
   add_kconfig_fact (self, _ ("Module Compression"),
-                    describe (compression != NULL ? json_node_get_string (compression) : NULL),
-                    config, compress);
+                    describe (mt_kernel_features_get_module_compression (features)), config,
+                    compress);
   add_fact (self, group, _ ("IOMMU"), describe (mt_kernel_features_get_iommu (features)),
-            iommu != NULL ? json_node_get_string (iommu) : NULL);
+            mt_kernel_features_get_iommu_evidence (features));
   add_fact (self, group, _ ("Headers for This Kernel"), headers_text, NULL);
 }
 
@@ -389,7 +367,6 @@ _mt_hardware_page_build_secure_boot (MtHardwarePage *self, MtSystemInfo *info)
   AdwPreferencesGroup *group = self->secure_boot_group;
   MtSecureBoot *sb = mt_system_info_get_secure_boot (info);
   GPtrArray *evidence = mt_secure_boot_get_evidence (sb);
-  JsonNode *enforced = lookup_json (self, "secure_boot.sig_enforce");
   MtFactRow *row;
 
   adw_preferences_group_set_description (group, mt_secure_boot_get_summary (sb));
@@ -406,7 +383,7 @@ _mt_hardware_page_build_secure_boot (MtHardwarePage *self, MtSystemInfo *info)
                   NULL);
   mt_fact_row_add_evidence_lines (row, evidence, lockdown);
   row = add_fact (self, group, _ ("Signatures Enforced"),
-                  yes_no (enforced != NULL ? json_node_get_boolean (enforced) : -1), NULL);
+                  yes_no (mt_secure_boot_get_sig_enforce (sb)), NULL);
   mt_fact_row_add_evidence_lines (row, evidence, enforce);
   /* the conclusion of all of the above */
   row = add_fact (self, group, _ ("Unsigned Modules Load"),

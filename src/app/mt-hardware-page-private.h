@@ -20,7 +20,6 @@ struct _MtHardwarePage
 
   /* only while the rows are built */
   const char *tree;
-  JsonObject *json;
   GStrv problems;
 
   /* template children */

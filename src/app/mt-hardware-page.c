@@ -124,7 +124,6 @@ rebuild (MtHardwarePage *self)
     self->processor_group, self->kernel_group, self->secure_boot_group,    self->storage_group,
     self->graphics_group,  self->distro_group, self->virtualization_group,
   };
-  g_autoptr (JsonNode) json = NULL;
   g_auto (GStrv) problems = NULL;
   MtSysroot *sysroot;
 
@@ -147,10 +146,8 @@ rebuild (MtHardwarePage *self)
     return;
 
   sysroot = mt_system_info_get_sysroot (self->system_info);
-  json = mt_system_info_to_json (self->system_info);
   problems = mt_system_info_dup_problems (self->system_info);
   self->tree = mt_sysroot_is_host (sysroot) ? NULL : mt_sysroot_get_path (sysroot);
-  self->json = json_node_get_object (json);
   self->problems = problems;
 
   _mt_hardware_page_build_problems (self);
@@ -163,7 +160,6 @@ rebuild (MtHardwarePage *self)
   _mt_hardware_page_build_distro (self, self->system_info);
 
   self->tree = NULL;
-  self->json = NULL;
   self->problems = NULL;
 }
 

@@ -419,6 +419,31 @@ mt_kernel_features_get_iommu (MtKernelFeatures *self)
   return self->iommu;
 }
 
+/**
+ * mt_kernel_features_get_module_compression:
+ *
+ * Returns: (nullable): `zstd`, `xz`, `gzip` or `none`; %NULL without a
+ *   configuration
+ */
+const char *
+mt_kernel_features_get_module_compression (MtKernelFeatures *self)
+{
+  g_return_val_if_fail (MT_IS_KERNEL_FEATURES (self), NULL);
+  return self->module_compression;
+}
+
+/**
+ * mt_kernel_features_get_iommu_evidence:
+ *
+ * Returns: (nullable): where mt_kernel_features_get_iommu() was read
+ */
+const char *
+mt_kernel_features_get_iommu_evidence (MtKernelFeatures *self)
+{
+  g_return_val_if_fail (MT_IS_KERNEL_FEATURES (self), NULL);
+  return self->iommu_evidence;
+}
+
 gboolean
 mt_kernel_features_get_headers_present (MtKernelFeatures *self)
 {

@@ -31,6 +31,8 @@ int mt_kernel_features_get_module_sig (MtKernelFeatures *self);
 int mt_kernel_features_get_module_sig_force (MtKernelFeatures *self);
 const char *mt_kernel_features_get_module_sig_hash (MtKernelFeatures *self);
 const char *mt_kernel_features_get_iommu (MtKernelFeatures *self);
+const char *mt_kernel_features_get_iommu_evidence (MtKernelFeatures *self);
+const char *mt_kernel_features_get_module_compression (MtKernelFeatures *self);
 gboolean mt_kernel_features_get_headers_present (MtKernelFeatures *self);
 const char *mt_kernel_features_get_headers_path (MtKernelFeatures *self);
 void mt_kernel_features_to_json (MtKernelFeatures *self, JsonBuilder *builder);

@@ -240,6 +240,20 @@ mt_secure_boot_get_lockdown (MtSecureBoot *self)
 }
 
 /**
+ * mt_secure_boot_get_sig_enforce:
+ *
+ * Returns: 1 if the kernel enforces module signatures
+ *   (`/sys/module/module/parameters/sig_enforce`, else
+ *   `CONFIG_MODULE_SIG_FORCE`), 0 if not, -1 if unknown
+ */
+int
+mt_secure_boot_get_sig_enforce (MtSecureBoot *self)
+{
+  g_return_val_if_fail (MT_IS_SECURE_BOOT (self), -1);
+  return self->sig_enforce;
+}
+
+/**
  * mt_secure_boot_get_unsigned_modules_load:
  *
  * Returns: 1 if unsigned modules load, 0 if they are refused, -1 if unknown

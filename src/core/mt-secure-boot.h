@@ -21,6 +21,7 @@ MtSecureBoot *mt_secure_boot_probe (MtSysroot *sysroot, int module_sig_force);
 gboolean mt_secure_boot_get_efi (MtSecureBoot *self);
 int mt_secure_boot_get_enabled (MtSecureBoot *self);
 const char *mt_secure_boot_get_lockdown (MtSecureBoot *self);
+int mt_secure_boot_get_sig_enforce (MtSecureBoot *self);
 int mt_secure_boot_get_unsigned_modules_load (MtSecureBoot *self);
 const char *mt_secure_boot_get_summary (MtSecureBoot *self);
 GPtrArray *mt_secure_boot_get_evidence (MtSecureBoot *self);

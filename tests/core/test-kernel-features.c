@@ -85,6 +85,8 @@ test_clang_lto_signed (void)
   g_assert_cmpint (mt_kernel_features_get_module_sig_force (f), ==, 1);
   g_assert_cmpstr (mt_kernel_features_get_module_sig_hash (f), ==, "sha512");
   g_assert_cmpstr (mt_kernel_features_get_iommu (f), ==, "passthrough");
+  g_assert_true (
+    g_str_has_prefix (mt_kernel_features_get_iommu_evidence (f), "/sys/class/iommu: 1 unit(s)"));
   g_assert_false (mt_kernel_features_get_headers_present (f));
 
   json_builder_begin_object (builder);
@@ -93,6 +95,7 @@ test_clang_lto_signed (void)
   node = json_builder_get_root (builder);
   obj = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (obj, "module_compression"), ==, "zstd");
+  g_assert_cmpstr (mt_kernel_features_get_module_compression (f), ==, "zstd");
   {
     JsonArray *kernels = json_object_get_array_member (
       json_object_get_object_member (obj, "headers"), "installed_kernels");

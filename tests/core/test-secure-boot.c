@@ -73,6 +73,10 @@ test_cases (void)
       g_assert_cmpint (mt_secure_boot_get_enabled (sb), ==, c->expect_enabled);
       g_assert_cmpint (mt_secure_boot_get_unsigned_modules_load (sb), ==, c->expect_load);
       g_assert_cmpstr (mt_secure_boot_get_lockdown (sb), ==, c->expect_lockdown);
+      /* what sig_enforce said, else CONFIG_MODULE_SIG_FORCE */
+      g_assert_cmpint (
+        mt_secure_boot_get_sig_enforce (sb), ==,
+        (c->sig_enforce != NULL ? g_str_has_prefix (c->sig_enforce, "Y") : c->sig_force));
       g_assert_nonnull (strstr (mt_secure_boot_get_summary (sb), c->needle));
       g_assert_cmpuint (mt_secure_boot_get_evidence (sb)->len, >=, 1);
 
