@@ -139,6 +139,29 @@ first_probe_thread (gpointer user_data)
   return NULL;
 }
 
+/* The tree and the CPUID to detect; a recorded tree without a CPUID dump
+ * has no CPUID, and @cpuid stays %NULL. */
+static gboolean
+open_machine (const char *sysroot_path,
+              const char *cpuid_path,
+              MtSysroot **sysroot,
+              MtCpuid **cpuid,
+              GError **error)
+{
+  GError *local_error = NULL;
+
+  *sysroot = mt_sysroot_new (sysroot_path, &local_error);
+  if (*sysroot != NULL)
+    *cpuid = mt_cpuid_new_for_sysroot (*sysroot, cpuid_path, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Starts the first detection in a thread of its own, before GTK starts. */
 static void
 start_first_probe (MtApplication *self)
@@ -146,11 +169,7 @@ start_first_probe (MtApplication *self)
   GError *error = NULL;
 
   self->first_started = TRUE;
-  self->first_sysroot = mt_sysroot_new (self->sysroot, &error);
-  if (self->first_sysroot != NULL)
-    self->first_cpuid = mt_cpuid_new_for_sysroot (self->first_sysroot, self->cpuid, &error);
-
-  if (error != NULL)
+  if (!open_machine (self->sysroot, self->cpuid, &self->first_sysroot, &self->first_cpuid, &error))
     {
       /* the window shows it */
       self->first_error = error;
@@ -201,15 +220,7 @@ start_probe (const char *sysroot_path,
   g_autoptr (MtSysroot) sysroot = NULL;
   g_autoptr (MtCpuid) cpuid = NULL;
 
-  GError *local_error = NULL;
-
-  /* a recorded tree without a CPUID dump has no CPUID: cpuid stays NULL */
-  sysroot = mt_sysroot_new (sysroot_path, &local_error);
-  if (sysroot != NULL)
-    cpuid = mt_cpuid_new_for_sysroot (sysroot, cpuid_path, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, local_error);
-  else
+  if (open_machine (sysroot_path, cpuid_path, &sysroot, &cpuid, error))
     mt_system_info_probe_async (sysroot, cpuid, cancellable, callback, user_data);
 }
 

@@ -23,24 +23,6 @@
  *   MT_TEST_INSTALLED_ID  the installed backup
  */
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this through tests/app/test_backups.py", name);
-
-  return value;
-}
-
-static void
-assert_contains (const char *text, const char *needle)
-{
-  if (text == NULL || strstr (text, needle) == NULL)
-    g_error ("“%s” is not in:\n%s", needle, text);
-}
-
 static GtkWidget *
 backups_page (MtWindow *window)
 {
@@ -152,7 +134,7 @@ static void
 test_list (void)
 {
   MtWindow *window = open_backups ();
-  g_auto (GStrv) expected = g_strsplit (env ("MT_TEST_BACKUPS"), "\n", -1);
+  g_auto (GStrv) expected = g_strsplit (mt_app_test_getenv ("MT_TEST_BACKUPS"), "\n", -1);
   g_autoptr (GPtrArray) rows = dup_rows (window);
   g_autoptr (MtFlagCatalog) catalog = mt_flag_catalog_new_default (NULL);
 
@@ -166,16 +148,16 @@ test_list (void)
 
       g_test_message ("%s: %s", fields[0], subtitle);
       g_assert_cmpstr (mt_backup_row_get_id (row), ==, fields[0]);
-      assert_contains (subtitle, env ("MT_TEST_KERNEL"));
+      mt_app_test_assert_contains (subtitle, mt_app_test_getenv ("MT_TEST_KERNEL"));
       if (g_str_equal (fields[2], "vanilla"))
-        assert_contains (subtitle, "Vanilla (no extra flags)");
+        mt_app_test_assert_contains (subtitle, "Vanilla (no extra flags)");
       else
         {
           g_auto (GStrv) ids = g_strsplit (fields[2], ",", -1);
 
           for (guint j = 0; ids[j] != NULL; j++)
-            assert_contains (subtitle,
-                             mt_flag_get_label (mt_flag_catalog_lookup (catalog, ids[j])));
+            mt_app_test_assert_contains (
+              subtitle, mt_flag_get_label (mt_flag_catalog_lookup (catalog, ids[j])));
         }
       g_assert_cmpint (gtk_widget_get_visible (row_child (row, "installed_tag")), ==, installed);
       g_assert_true (gtk_widget_is_sensitive (row_child (row, "restore_button")));
@@ -237,7 +219,7 @@ not_authorizing (gpointer data)
 static gboolean
 restored_is_installed (gpointer data)
 {
-  MtBackupRow *row = find_row (MT_WINDOW (data), env ("MT_TEST_BACKUP_ID"));
+  MtBackupRow *row = find_row (MT_WINDOW (data), mt_app_test_getenv ("MT_TEST_BACKUP_ID"));
 
   return row != NULL && gtk_widget_get_visible (row_child (row, "installed_tag"));
 }
@@ -247,7 +229,7 @@ restored_is_installed (gpointer data)
 static void
 start_restore (MtWindow *window, Watch *watch)
 {
-  MtBackupRow *row = find_row (window, env ("MT_TEST_BACKUP_ID"));
+  MtBackupRow *row = find_row (window, mt_app_test_getenv ("MT_TEST_BACKUP_ID"));
   MtHelperClient *client = mt_window_get_client (window);
   AdwDialog *dialog;
 
@@ -262,7 +244,7 @@ start_restore (MtWindow *window, Watch *watch)
   dialog = visible_dialog (window);
   g_assert_true (MT_IS_RESTORE_DIALOG (dialog));
   g_assert_cmpstr (mt_restore_dialog_get_backup_id (MT_RESTORE_DIALOG (dialog)), ==,
-                   env ("MT_TEST_BACKUP_ID"));
+                   mt_app_test_getenv ("MT_TEST_BACKUP_ID"));
   g_test_message ("%s", adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)));
   respond (dialog, "_Restore");
 }
@@ -278,8 +260,9 @@ static void
 test_restore (void)
 {
   MtWindow *window = open_backups ();
-  MtBackupRow *row = find_row (window, env ("MT_TEST_BACKUP_ID"));
-  g_autofree char *installed = g_strdup_printf ("backup %s", env ("MT_TEST_INSTALLED_ID"));
+  MtBackupRow *row = find_row (window, mt_app_test_getenv ("MT_TEST_BACKUP_ID"));
+  g_autofree char *installed =
+    g_strdup_printf ("backup %s", mt_app_test_getenv ("MT_TEST_INSTALLED_ID"));
   Watch watch = { 0 };
   AdwDialog *dialog;
   AdwNavigationPage *visible;
@@ -289,11 +272,12 @@ test_restore (void)
   mt_app_test_spin (400);
   dialog = visible_dialog (window);
   g_assert_true (MT_IS_RESTORE_DIALOG (dialog));
-  assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)), env ("MT_TEST_KERNEL"));
-  assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
-                   "no extra flags (vanilla)");
-  assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
-                   "It replaces Modtune’s vmmon and vmnet installed now");
+  mt_app_test_assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
+                               mt_app_test_getenv ("MT_TEST_KERNEL"));
+  mt_app_test_assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
+                               "no extra flags (vanilla)");
+  mt_app_test_assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
+                               "It replaces Modtune’s vmmon and vmnet installed now");
   for (guint i = 0; i < 2; i++)
     {
       const char *name = i == 0 ? "vmmon_row" : "vmnet_row";
@@ -301,8 +285,8 @@ test_restore (void)
         ADW_ACTION_ROW (mt_app_test_child (GTK_WIDGET (dialog), MT_TYPE_RESTORE_DIALOG, name)));
 
       g_test_message ("%s: %s", name, subtitle);
-      assert_contains (subtitle, "Modtune’s module (SHA-256 ");
-      assert_contains (subtitle, installed);
+      mt_app_test_assert_contains (subtitle, "Modtune’s module (SHA-256 ");
+      mt_app_test_assert_contains (subtitle, installed);
     }
   mt_app_test_check_accessible (GTK_WIDGET (dialog));
   mt_app_test_screenshot_light_dark (GTK_WIDGET (window), "restore-dialog-helper");
@@ -331,7 +315,7 @@ test_restore (void)
 static gboolean
 backup_gone (gpointer data)
 {
-  return find_row (MT_WINDOW (data), env ("MT_TEST_BACKUP_ID")) == NULL;
+  return find_row (MT_WINDOW (data), mt_app_test_getenv ("MT_TEST_BACKUP_ID")) == NULL;
 }
 
 /* Delete asks first; the backup then goes from the helper and the list. */
@@ -339,8 +323,8 @@ static void
 test_delete (void)
 {
   MtWindow *window = open_backups ();
-  MtBackupRow *row = find_row (window, env ("MT_TEST_BACKUP_ID"));
-  MtBackupRow *current = find_row (window, env ("MT_TEST_INSTALLED_ID"));
+  MtBackupRow *row = find_row (window, mt_app_test_getenv ("MT_TEST_BACKUP_ID"));
+  MtBackupRow *current = find_row (window, mt_app_test_getenv ("MT_TEST_INSTALLED_ID"));
   g_autoptr (GPtrArray) before = dup_rows (window);
   g_autoptr (GPtrArray) after = NULL;
   const char *toast = "Backup deleted";
@@ -358,7 +342,8 @@ test_delete (void)
   g_assert_cmpstr (adw_alert_dialog_get_default_response (ADW_ALERT_DIALOG (dialog)), ==, "cancel");
   g_assert_cmpint (adw_alert_dialog_get_response_appearance (ADW_ALERT_DIALOG (dialog), "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
-  assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)), env ("MT_TEST_KERNEL"));
+  mt_app_test_assert_contains (adw_alert_dialog_get_body (ADW_ALERT_DIALOG (dialog)),
+                               mt_app_test_getenv ("MT_TEST_KERNEL"));
   mt_app_test_check_accessible (GTK_WIDGET (dialog));
   mt_app_test_screenshot (GTK_WIDGET (window), "delete-dialog-helper.png");
   respond (dialog, "_Delete");
@@ -421,7 +406,7 @@ test_restore_denied_page_only (void)
   g_assert_true (mt_app_test_wait (refreshed, client, 60));
   g_assert_false (adw_banner_get_revealed (banner));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backups.restore", "s",
-                                             env ("MT_TEST_BACKUP_ID")));
+                                             mt_app_test_getenv ("MT_TEST_BACKUP_ID")));
   mt_app_test_spin (400);
   dialog = adw_window_get_visible_dialog (ADW_WINDOW (window));
   g_assert_true (MT_IS_RESTORE_DIALOG (dialog));
@@ -429,7 +414,7 @@ test_restore_denied_page_only (void)
 
   g_assert_true (mt_app_test_wait (banner_revealed, banner, 30));
   g_test_message ("%s", adw_banner_get_title (banner));
-  assert_contains (adw_banner_get_title (banner), "Could not restore the backup: ");
+  mt_app_test_assert_contains (adw_banner_get_title (banner), "Could not restore the backup: ");
   g_assert_null (mt_helper_client_get_current_job (client));
   /* the banner's transition ends, and a frame is drawn */
   mt_app_test_spin (500);

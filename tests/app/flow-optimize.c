@@ -25,24 +25,6 @@
  *   MT_TEST_KERNEL  the test root's kernel, which the helper builds for
  */
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this through tests/app/test_optimize.py", name);
-
-  return value;
-}
-
-static void
-assert_contains (const char *text, const char *needle)
-{
-  if (text == NULL || strstr (text, needle) == NULL)
-    g_error ("“%s” is not in:\n%s", needle, text);
-}
-
 static GtkWidget *
 window_child (MtWindow *window, const char *name)
 {
@@ -301,7 +283,8 @@ wait_for_build_page (Watch *watch)
   page = MT_BUILD_PAGE (visible_page (watch->window));
   g_assert_true (mt_build_page_get_job (page) == watch->job);
   g_assert_cmpstr (mt_job_get_operation (watch->job), ==, "apply");
-  g_assert_cmpstr (mt_job_get_kernel_release (watch->job), ==, env ("MT_TEST_KERNEL"));
+  g_assert_cmpstr (mt_job_get_kernel_release (watch->job), ==,
+                   mt_app_test_getenv ("MT_TEST_KERNEL"));
   g_assert_cmpstr (adw_navigation_page_get_title (ADW_NAVIGATION_PAGE (page)), ==,
                    "Building and Installing");
   if (!mt_job_get_finished (watch->job))
@@ -330,7 +313,8 @@ test_optimize (void)
   Watch watch = { 0 };
   MtWindow *window = open_and_optimize (&watch, TRUE);
   MtBuildPage *page = wait_for_build_page (&watch);
-  g_autofree char *kernel = g_strdup_printf ("for kernel %s", env ("MT_TEST_KERNEL"));
+  g_autofree char *kernel =
+    g_strdup_printf ("for kernel %s", mt_app_test_getenv ("MT_TEST_KERNEL"));
   g_autofree char *log = NULL;
   g_autofree char *shown = NULL;
   const char *description;
@@ -384,14 +368,14 @@ test_optimize (void)
   description =
     adw_status_page_get_description (ADW_STATUS_PAGE (page_child (page, "result_page")));
   g_test_message ("result: %s", description);
-  assert_contains (description, "vmmon and vmnet are installed");
-  assert_contains (description, kernel);
+  mt_app_test_assert_contains (description, "vmmon and vmnet are installed");
+  mt_app_test_assert_contains (description, kernel);
   if (mt_job_get_backup_id (watch.job) != NULL)
-    assert_contains (description, "Backups page");
-  assert_contains (log, "CC [M]");
-  assert_contains (log, "vmmon");
-  assert_contains (log, "vmnet");
-  assert_contains (log, "Installed vmmon and vmnet");
+    mt_app_test_assert_contains (description, "Backups page");
+  mt_app_test_assert_contains (log, "CC [M]");
+  mt_app_test_assert_contains (log, "vmmon");
+  mt_app_test_assert_contains (log, "vmnet");
+  mt_app_test_assert_contains (log, "Installed vmmon and vmnet");
   shown = mt_log_view_dup_text (MT_LOG_VIEW (page_child (page, "log_view")));
   g_assert_cmpstr (shown, ==, log);
   g_test_message ("the log: %zu bytes, %u lines", strlen (log), count_lines (log));
@@ -443,7 +427,7 @@ test_denied (void)
   g_test_message (
     "%5.1f s: %s", seconds (&watch),
     gtk_label_get_label (GTK_LABEL (mt_app_test_find_label (GTK_WIDGET (window), toast))));
-  assert_contains (
+  mt_app_test_assert_contains (
     gtk_label_get_label (GTK_LABEL (mt_app_test_find_label (GTK_WIDGET (window), toast))),
     "authoriz");
   mt_app_test_spin (300);
@@ -489,7 +473,7 @@ test_cancel (void)
                    ==, "Cancelled");
   description =
     adw_status_page_get_description (ADW_STATUS_PAGE (page_child (page, "result_page")));
-  assert_contains (description, "Nothing was changed");
+  mt_app_test_assert_contains (description, "Nothing was changed");
   g_assert_true (adw_navigation_page_get_can_pop (ADW_NAVIGATION_PAGE (page)));
   g_assert_false (adw_banner_get_revealed (ADW_BANNER (page_child (page, "banner"))));
   mt_app_test_screenshot (GTK_WIDGET (window), "optimize-cancelled.png");

@@ -47,6 +47,25 @@ mt_app_test_run (void)
   return ret;
 }
 
+/* A variable the test's Python side sets; fails the test without it. */
+const char *
+mt_app_test_getenv (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run this through its Python test (tests/app/test_*.py)", name);
+
+  return value;
+}
+
+void
+mt_app_test_assert_contains (const char *text, const char *needle)
+{
+  if (text == NULL || strstr (text, needle) == NULL)
+    g_error ("“%s” is not in:\n%s", needle, text);
+}
+
 char *
 mt_app_test_fixture_path (const char *machine, const char *relative)
 {

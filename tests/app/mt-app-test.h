@@ -23,6 +23,8 @@ MtApplication *mt_app_test_get_app (void);
 int mt_app_test_run (void);
 
 char *mt_app_test_fixture_path (const char *machine, const char *relative);
+const char *mt_app_test_getenv (const char *name);
+void mt_app_test_assert_contains (const char *text, const char *needle);
 
 void mt_app_test_spin (guint ms);
 gboolean mt_app_test_wait (gboolean (*done) (gpointer data), gpointer data, guint timeout_seconds);

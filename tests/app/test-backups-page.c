@@ -90,13 +90,6 @@ make_status (const char *kernel, GVariant *vmmon, GVariant *vmnet)
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
-static void
-assert_contains (const char *text, const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_error ("“%s” is not in:\n%s", needle, text);
-}
-
 static const char *
 body_of (MtRestoreDialog *dialog)
 {
@@ -134,20 +127,20 @@ test_restore_dialog (void)
   g_test_message ("%s", body);
   g_assert_cmpstr (mt_restore_dialog_get_backup_id (dialog), ==, BACKUP_ID);
   /* what the backup puts back, and for which kernel; what it replaces */
-  assert_contains (body, KERNEL);
-  assert_contains (body, "VMware Workstation " WORKSTATION);
-  assert_contains (body, "Unroll loops (-funroll-loops)");
-  assert_contains (body, "It replaces Modtune’s vmmon and vmnet installed now");
+  mt_app_test_assert_contains (body, KERNEL);
+  mt_app_test_assert_contains (body, "VMware Workstation " WORKSTATION);
+  mt_app_test_assert_contains (body, "Unroll loops (-funroll-loops)");
+  mt_app_test_assert_contains (body, "It replaces Modtune’s vmmon and vmnet installed now");
   /* each module: what is installed now (its hash's start, its backup) → the backup's */
-  assert_contains (row_subtitle (dialog, "vmmon_row"),
-                   "Modtune’s module (SHA-256 1a2b3c4d5e6f…, backup " INSTALLED_ID
-                   ", loaded) → this backup’s vmmon");
-  assert_contains (row_subtitle (dialog, "vmnet_row"),
-                   "Modtune’s module (SHA-256 ffeeddccbbaa…, backup " INSTALLED_ID
-                   ", loaded) → this backup’s vmnet");
+  mt_app_test_assert_contains (row_subtitle (dialog, "vmmon_row"),
+                               "Modtune’s module (SHA-256 1a2b3c4d5e6f…, backup " INSTALLED_ID
+                               ", loaded) → this backup’s vmmon");
+  mt_app_test_assert_contains (row_subtitle (dialog, "vmnet_row"),
+                               "Modtune’s module (SHA-256 ffeeddccbbaa…, backup " INSTALLED_ID
+                               ", loaded) → this backup’s vmnet");
   /* what the helper does around it */
-  assert_contains (notes_of (dialog), "kept as a backup before they are replaced");
-  assert_contains (notes_of (dialog), "the restored ones load at the next boot");
+  mt_app_test_assert_contains (notes_of (dialog), "kept as a backup before they are replaced");
+  mt_app_test_assert_contains (notes_of (dialog), "the restored ones load at the next boot");
 
   g_assert_cmpstr (adw_alert_dialog_get_default_response (ADW_ALERT_DIALOG (dialog)), ==, "cancel");
   g_assert_cmpstr (adw_alert_dialog_get_close_response (ADW_ALERT_DIALOG (dialog)), ==, "cancel");
@@ -183,13 +176,14 @@ test_restore_dialog_over_vmware (void)
   const char *body = body_of (dialog);
 
   g_test_message ("%s", body);
-  assert_contains (body, "no extra flags (vanilla)");
-  assert_contains (body, "It replaces the vmmon and vmnet installed now");
-  assert_contains (row_subtitle (dialog, "vmmon_row"),
-                   "VMware’s own module (SHA-256 0123456789ab…) → this backup’s vmmon");
-  assert_contains (row_subtitle (dialog, "vmnet_row"), "none installed now → this backup’s vmnet");
-  assert_contains (notes_of (dialog), "nothing to back up first");
-  assert_contains (notes_of (dialog), "VMware’s own modules, if any, are not touched");
+  mt_app_test_assert_contains (body, "no extra flags (vanilla)");
+  mt_app_test_assert_contains (body, "It replaces the vmmon and vmnet installed now");
+  mt_app_test_assert_contains (row_subtitle (dialog, "vmmon_row"),
+                               "VMware’s own module (SHA-256 0123456789ab…) → this backup’s vmmon");
+  mt_app_test_assert_contains (row_subtitle (dialog, "vmnet_row"),
+                               "none installed now → this backup’s vmnet");
+  mt_app_test_assert_contains (notes_of (dialog), "nothing to back up first");
+  mt_app_test_assert_contains (notes_of (dialog), "VMware’s own modules, if any, are not touched");
   g_assert_null (strstr (notes_of (dialog), "kept as a backup"));
 }
 
@@ -206,12 +200,12 @@ test_restore_dialog_other_kernel (void)
   const char *body = body_of (dialog);
 
   g_test_message ("%s", body);
-  assert_contains (body, OTHER_KERNEL);
+  mt_app_test_assert_contains (body, OTHER_KERNEL);
   /* the helper recorded no version and no flags for this pair */
-  assert_contains (body, "was not recorded");
-  assert_contains (notes_of (dialog),
-                   "Kernel " OTHER_KERNEL " is not the running kernel (" KERNEL ")");
-  assert_contains (notes_of (dialog), "load when kernel " OTHER_KERNEL " boots");
+  mt_app_test_assert_contains (body, "was not recorded");
+  mt_app_test_assert_contains (notes_of (dialog),
+                               "Kernel " OTHER_KERNEL " is not the running kernel (" KERNEL ")");
+  mt_app_test_assert_contains (notes_of (dialog), "load when kernel " OTHER_KERNEL " boots");
   /* the running kernel's modules are not what it replaces */
   g_assert_false (gtk_widget_get_visible (
     mt_app_test_child (GTK_WIDGET (dialog), MT_TYPE_RESTORE_DIALOG, "changes_list")));
@@ -248,11 +242,11 @@ test_rows (void)
   g_assert_cmpstr (mt_backup_row_get_id (MT_BACKUP_ROW (old_row)), ==, BACKUP_ID);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (old_row)), ==, date);
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (old_row));
-  assert_contains (subtitle, "Kernel " KERNEL " · VMware Workstation " WORKSTATION);
+  mt_app_test_assert_contains (subtitle, "Kernel " KERNEL " · VMware Workstation " WORKSTATION);
   /* a flag by its catalog label, an unknown one by its id */
-  assert_contains (subtitle, "Unroll loops (-funroll-loops), no-such-flag");
-  assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (current_row)),
-                   "Vanilla (no extra flags)");
+  mt_app_test_assert_contains (subtitle, "Unroll loops (-funroll-loops), no-such-flag");
+  mt_app_test_assert_contains (adw_action_row_get_subtitle (ADW_ACTION_ROW (current_row)),
+                               "Vanilla (no extra flags)");
 
   restore = mt_app_test_child (old_row, MT_TYPE_BACKUP_ROW, "restore_button");
   delete = mt_app_test_child (old_row, MT_TYPE_BACKUP_ROW, "delete_button");
@@ -323,8 +317,8 @@ test_no_helper (void)
   g_assert_false (mt_helper_client_get_available (client));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "unavailable");
   g_assert_cmpstr (adw_status_page_get_title (status_page), ==, "Backups Need the Helper");
-  assert_contains (adw_status_page_get_description (status_page),
-                   mt_helper_client_get_unavailable_reason (client));
+  mt_app_test_assert_contains (adw_status_page_get_description (status_page),
+                               mt_helper_client_get_unavailable_reason (client));
   /* no dialog opens: the actions are off */
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.restore", "s", BACKUP_ID);
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.delete", "s", BACKUP_ID);

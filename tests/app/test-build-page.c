@@ -344,13 +344,6 @@ result_description (Fixture *f)
   return adw_status_page_get_description (ADW_STATUS_PAGE (child (f, "result_page")));
 }
 
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack, needle);
-}
-
 static const char *const BUILD_LINES[] = {
   "make -C /lib/modules/" KERNEL "/build M=/var/cache/modtune/build-1/vmmon-only modules",
   "  CC [M]  /var/cache/modtune/build-1/vmmon-only/linux/driver.o",
@@ -439,7 +432,8 @@ test_running (void)
   shown = mt_log_view_dup_text (log_view (&f));
   log = mt_job_dup_log (f.job);
   g_assert_cmpstr (shown, ==, log);
-  assert_contains (shown, "CC [M]  /var/cache/modtune/build-1/vmmon-only/linux/driver.o\n");
+  mt_app_test_assert_contains (shown,
+                               "CC [M]  /var/cache/modtune/build-1/vmmon-only/linux/driver.o\n");
 
   /* enough lines to scroll: the view follows the end */
   for (guint i = 0; i < 60; i++)
@@ -527,7 +521,7 @@ test_stages_in_words (void)
 
   end_job (&f, "succeeded", "", "");
   g_assert_cmpstr (result_title (&f), ==, "Modules Removed");
-  assert_contains (result_description (&f), "removed for kernel " KERNEL);
+  mt_app_test_assert_contains (result_description (&f), "removed for kernel " KERNEL);
   teardown (&f);
 }
 
@@ -659,8 +653,9 @@ test_copy_log (void)
   g_assert_true (gdk_content_provider_get_value ((GdkContentProvider *) content, &value, NULL));
   log = mt_job_dup_log (f.job);
   g_assert_cmpstr (g_value_get_string (&value), ==, log);
-  assert_contains (g_value_get_string (&value), BUILD_LINES[0]);
-  assert_contains (g_value_get_string (&value), BUILD_LINES[G_N_ELEMENTS (BUILD_LINES) - 1]);
+  mt_app_test_assert_contains (g_value_get_string (&value), BUILD_LINES[0]);
+  mt_app_test_assert_contains (g_value_get_string (&value),
+                               BUILD_LINES[G_N_ELEMENTS (BUILD_LINES) - 1]);
   g_value_unset (&value);
 
   end_job (&f, "succeeded", "", "");
@@ -698,8 +693,8 @@ test_cancel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.page), "build.cancel", NULL));
   g_assert_true (mt_app_test_wait (banner_revealed, &f, 10));
   g_assert_cmpuint (f.n_cancel_calls, ==, 1);
-  assert_contains (adw_banner_get_title (ADW_BANNER (child (&f, "banner"))),
-                   "can no longer be cancelled");
+  mt_app_test_assert_contains (adw_banner_get_title (ADW_BANNER (child (&f, "banner"))),
+                               "can no longer be cancelled");
   g_assert_true (mt_app_test_wait (cancel_enabled, &f, 10));
   wait_label (child (&f, "stage_label"), "Building vmmon and vmnet as the build user…");
 
@@ -719,7 +714,7 @@ test_cancel (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "stack"))), ==,
                    "result");
   g_assert_cmpstr (result_title (&f), ==, "Cancelled");
-  assert_contains (result_description (&f), "Nothing was changed.");
+  mt_app_test_assert_contains (result_description (&f), "Nothing was changed.");
   g_assert_true (adw_navigation_page_get_can_pop (ADW_NAVIGATION_PAGE (f.page)));
   g_assert_false (gtk_widget_get_sensitive (child (&f, "cancel_button")));
   /* the log is kept, behind Show Log */
@@ -759,9 +754,10 @@ test_succeeded (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (&f, "stack"))), ==,
                    "result");
   g_assert_cmpstr (result_title (&f), ==, "Modules Installed");
-  assert_contains (result_description (&f), "vmmon and vmnet are installed for kernel " KERNEL);
-  assert_contains (result_description (&f), "kept as a backup");
-  assert_contains (result_description (&f), "Backups page");
+  mt_app_test_assert_contains (result_description (&f),
+                               "vmmon and vmnet are installed for kernel " KERNEL);
+  mt_app_test_assert_contains (result_description (&f), "kept as a backup");
+  mt_app_test_assert_contains (result_description (&f), "Backups page");
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (child (&f, "result_page"))), ==,
                    "object-select-symbolic");
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (child (&f, "progress_bar"))),
@@ -832,7 +828,7 @@ test_succeeded_variants (void)
       setup (&f, cases[i].operation);
       end_job (&f, "succeeded", "", "");
       g_assert_cmpstr (result_title (&f), ==, cases[i].title);
-      assert_contains (result_description (&f), cases[i].says);
+      mt_app_test_assert_contains (result_description (&f), cases[i].says);
       g_assert_null (strstr (result_description (&f), "backup"));
       /* a backup id that arrives after the end still shows */
       if (cases[i].backup_says != NULL)
@@ -868,8 +864,8 @@ test_failed (void)
   g_assert_cmpstr (result_title (&f), ==, "Building and Installing Failed");
   /* the helper's sentence, as text even where it looks like markup */
   description = g_markup_escape_text (message, -1);
-  assert_contains (result_description (&f), description);
-  assert_contains (result_description (&f), "The log below shows what went wrong");
+  mt_app_test_assert_contains (result_description (&f), description);
+  mt_app_test_assert_contains (result_description (&f), "The log below shows what went wrong");
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (child (&f, "result_page"))), ==,
                    "dialog-error-symbolic");
   /* and the log is shown at once */
@@ -891,7 +887,7 @@ test_not_authorized (void)
   end_job (&f, "failed", "io.github.modtune.Error.NotAuthorized",
            "Not authorized to restore the backup.");
   g_assert_cmpstr (result_title (&f), ==, "Restoring Failed");
-  assert_contains (result_description (&f), "Authorization was refused");
+  mt_app_test_assert_contains (result_description (&f), "Authorization was refused");
   teardown (&f);
 }
 
@@ -910,7 +906,7 @@ test_helper_gone (void)
   mt_app_test_spin (300);
   g_assert_cmpint (mt_job_get_state (f.job), ==, MT_JOB_STATE_FAILED);
   g_assert_cmpstr (result_title (&f), ==, "Building and Installing Failed");
-  assert_contains (result_description (&f), "The helper stopped before the job ended");
+  mt_app_test_assert_contains (result_description (&f), "The helper stopped before the job ended");
   teardown (&f);
 }
 
