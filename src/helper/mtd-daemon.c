@@ -37,6 +37,19 @@
 #define RATE_WINDOW_SECONDS 10
 #define MAX_KNOWN_CALLERS   1024
 
+/* Test-only (honoured only when not root): slows the recovery down. */
+#define RECOVERY_DELAY_VARIABLE "MODTUNE_HELPER_RECOVERY_DELAY_MS"
+
+/* Where the recovery of an interrupted install (mtd_journal_recover())
+ * stands.  Until it is done, Helper1 calls are held. */
+typedef enum
+{
+  RECOVERY_NOT_STARTED, /* until the bus name is ours */
+  RECOVERY_RUNNING,     /* in a worker thread */
+  RECOVERY_FAILED,      /* the helper is stopping */
+  RECOVERY_DONE,
+} RecoveryState;
+
 /**
  * MtdDaemon:
  *
@@ -46,9 +59,13 @@
  * (ids, enum tokens, descriptors: never paths), then every mutating call
  * is authorized with polkit (MtdAuthority), and only then does a job
  * exist.  One job runs at a time; a second gets `Busy`.  At start it
- * checks its state directory (SECURITY.md rule 17) and finishes or undoes
- * an install a crash interrupted (mtd_journal_recover()).  It exits when
- * idle with no job, or when it loses its name.
+ * checks its state directory (SECURITY.md rule 17), owns its name, and
+ * then, in a worker thread, finishes or undoes an install a crash
+ * interrupted (mtd_journal_recover(), which runs depmod and can take
+ * longer than the bus's activation timeout).  Every Helper1 call that
+ * arrives meanwhile is held, then dispatched in arrival order when the
+ * recovery has ended, or answered with its error if it failed.  It exits
+ * when idle with no job, or when it loses its name.
  */
 struct _MtdDaemon
 {
@@ -66,7 +83,9 @@ struct _MtdDaemon
   guint max_calls;   /* per uid and RATE_WINDOW_SECONDS */
   GHashTable *uids;  /* unique bus name -> uid + 1 */
   GHashTable *rates; /* uid -> Rate */
-  gboolean recovered;
+  RecoveryState recovery_state;
+  GQueue held;        /* GDBusMethodInvocation: calls held during the recovery */
+  gboolean recovered; /* an interrupted install was recovered at start */
   guint owner_id;
   guint idle_timeout;
   guint idle_source;
@@ -127,6 +146,7 @@ mtd_daemon_finalize (GObject *object)
   MtdDaemon *self = (MtdDaemon *) object;
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_queue_clear_full (&self->held, g_object_unref);
   if (self->owner_id != 0)
     g_bus_unown_name (self->owner_id);
   if (self->skeleton != NULL)
@@ -159,6 +179,7 @@ mtd_daemon_init (MtdDaemon *self)
   self->loop = g_main_loop_new (NULL, FALSE);
   self->uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rates = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_queue_init (&self->held);
 }
 
 /**
@@ -192,7 +213,9 @@ idle_timeout_cb (gpointer user_data)
   MtdDaemon *self = user_data;
 
   self->idle_source = 0;
-  if (self->job != NULL || self->pending > 0)
+  /* recovery_done_cb() restarts the timer */
+  if (self->job != NULL || self->pending > 0 || self->recovery_state != RECOVERY_DONE ||
+      !g_queue_is_empty (&self->held))
     return G_SOURCE_REMOVE;
 
   g_info ("Idle for %u s, exiting", self->idle_timeout);
@@ -894,6 +917,157 @@ handle_unload (MtDbusHelper1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* --- recovery at start ----------------------------------------------- */
+
+/* The marshaller of a closure connected to every `handle-*` signal of
+ * Helper1 before the handlers, so that they need no check of their own.
+ * Once the recovery is done it returns FALSE, and the emission goes on to
+ * the handler.  Until then it keeps the call (a reference in the queue;
+ * the call is not returned yet) and stops the emission;
+ * dispatch_held_call() dispatches it again later.  After a failed
+ * recovery it answers with the error. */
+static void
+hold_call_marshal (GClosure *closure,
+                   GValue *return_value,
+                   guint n_param_values,
+                   const GValue *param_values,
+                   gpointer invocation_hint,
+                   gpointer marshal_data)
+{
+  MtdDaemon *self = closure->data;
+  GDBusMethodInvocation *invocation;
+
+  g_return_if_fail (n_param_values >= 2 &&
+                    G_VALUE_HOLDS (&param_values[1], G_TYPE_DBUS_METHOD_INVOCATION));
+
+  if (self->recovery_state == RECOVERY_DONE)
+    {
+      g_value_set_boolean (return_value, FALSE);
+      return;
+    }
+
+  invocation = g_value_get_object (&param_values[1]);
+  if (self->recovery_state == RECOVERY_FAILED && self->error != NULL)
+    g_dbus_method_invocation_return_gerror (invocation, self->error);
+  else
+    {
+      /* the method is one of Helper1's, the sender a unique name: no
+       * client text reaches the log (rule 35) */
+      g_debug ("Holding a call to %s from %s until the recovery has ended",
+               g_dbus_method_invocation_get_method_name (invocation),
+               g_dbus_method_invocation_get_sender (invocation));
+      g_queue_push_tail (&self->held, g_object_ref (invocation));
+    }
+  g_value_set_boolean (return_value, G_DBUS_METHOD_INVOCATION_HANDLED);
+}
+
+static void
+hold_calls_during_recovery (MtdDaemon *self)
+{
+  g_autofree guint *ids = NULL;
+  guint n_ids;
+
+  ids = g_signal_list_ids (MT_DBUS_TYPE_HELPER1, &n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      GClosure *closure;
+
+      if (!g_str_has_prefix (g_signal_name (ids[i]), "handle-"))
+        continue;
+      closure = g_closure_new_simple (sizeof (GClosure), self);
+      g_closure_set_marshal (closure, hold_call_marshal);
+      g_signal_connect_closure_by_id (self->skeleton, ids[i], 0, closure, FALSE);
+    }
+}
+
+/* Dispatches a held call as GDBus would have: through the skeleton's own
+ * vtable (whose user data is the skeleton), which emits its `handle-*`
+ * signal.  The call's handler returns it. */
+static void
+dispatch_held_call (MtdDaemon *self, GDBusMethodInvocation *invocation)
+{
+  GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON (self->skeleton);
+
+  g_dbus_interface_skeleton_get_vtable (skeleton)->method_call (
+    g_dbus_method_invocation_get_connection (invocation),
+    g_dbus_method_invocation_get_sender (invocation),
+    g_dbus_method_invocation_get_object_path (invocation),
+    g_dbus_method_invocation_get_interface_name (invocation),
+    g_dbus_method_invocation_get_method_name (invocation),
+    g_dbus_method_invocation_get_parameters (invocation), invocation, skeleton);
+}
+
+/* In a worker thread: it sees only its copy of the root, never the daemon. */
+static void
+recover_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *root = task_data;
+  MtdRecovery recovery = MTD_RECOVERY_NONE;
+  GError *error = NULL;
+
+  mtd_fs_delay_point (RECOVERY_DELAY_VARIABLE);
+  if (mtd_journal_recover (root, NULL, &recovery, &error))
+    g_task_return_int (task, recovery);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+recovery_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  MtdDaemon *self = MTD_DAEMON (source);
+  g_autoptr (GError) error = NULL;
+  GDBusMethodInvocation *invocation;
+  gssize recovery;
+
+  recovery = g_task_propagate_int (G_TASK (result), &error);
+  if (error != NULL)
+    {
+      /* for the held calls and, through main(), the log */
+      g_clear_error (&self->error);
+      g_set_error (&self->error, MT_ERROR, MT_ERROR_FAILED,
+                   _ ("Could not finish or undo an interrupted install: %s. The helper has "
+                      "stopped and changed nothing else; fix the cause, then try again (the "
+                      "recovery is retried when the helper next starts)"),
+                   error->message);
+      self->recovery_state = RECOVERY_FAILED;
+      while ((invocation = g_queue_pop_head (&self->held)) != NULL)
+        {
+          g_dbus_method_invocation_return_gerror (invocation, self->error);
+          g_object_unref (invocation);
+        }
+      self->exit_status = 1;
+      g_main_loop_quit (self->loop);
+      return;
+    }
+
+  /* before any held GetStatus runs */
+  self->recovered = recovery != MTD_RECOVERY_NONE;
+  if (self->recovered)
+    g_message ("An interrupted install was %s", mtd_recovery_to_string ((MtdRecovery) recovery));
+  self->recovery_state = RECOVERY_DONE;
+
+  /* in arrival order; a call that comes now waits for the next iteration */
+  while ((invocation = g_queue_pop_head (&self->held)) != NULL)
+    {
+      dispatch_held_call (self, invocation);
+      g_object_unref (invocation);
+    }
+  reset_idle_timer (self);
+}
+
+static void
+start_recovery (MtdDaemon *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  self->recovery_state = RECOVERY_RUNNING;
+  task = g_task_new (self, NULL, recovery_done_cb, NULL);
+  g_task_set_source_tag (task, start_recovery);
+  g_task_set_task_data (task, g_strdup (self->root), g_free);
+  g_task_run_in_thread (task, recover_in_thread);
+}
+
 /* --- the bus --------------------------------------------------------- */
 
 static void
@@ -906,6 +1080,8 @@ bus_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_da
   self->skeleton = mt_dbus_helper1_skeleton_new ();
   mt_dbus_helper1_set_daemon_version (self->skeleton, PACKAGE_VERSION);
 
+  /* first, so that it runs before every handler */
+  hold_calls_during_recovery (self);
   g_signal_connect (self->skeleton, "handle-get-system-info", G_CALLBACK (handle_get_system_info),
                     self);
   g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status), self);
@@ -937,6 +1113,9 @@ name_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_d
   MtdDaemon *self = user_data;
 
   g_info ("Acquired %s", name);
+  /* only once the name is ours: no other helper works on the root now */
+  if (self->recovery_state == RECOVERY_NOT_STARTED)
+    start_recovery (self);
   reset_idle_timer (self);
 }
 
@@ -962,30 +1141,31 @@ name_lost_cb (GDBusConnection *connection, const char *name, gpointer user_data)
 /**
  * mtd_daemon_run:
  *
- * Checks the state directory, recovers from an interrupted install, then
- * serves until idle or until the name is lost.
+ * Checks the state directory, owns the name, and once it is owned
+ * recovers from an interrupted install in a worker thread, holding the
+ * calls that arrive meanwhile; then serves until idle or until the name
+ * is lost.  The recovery runs off the main loop because depmod can take
+ * longer than the bus's activation timeout on a slow machine.
  *
- * Returns: 0 after an idle exit, 1 with @error set otherwise
+ * Returns: 0 after an idle exit, 1 with @error set otherwise (the
+ *   recovery failed, or the name could not be owned or was lost)
  */
 int
 mtd_daemon_run (MtdDaemon *self, GError **error)
 {
-  MtdRecovery recovery = MTD_RECOVERY_NONE;
-
   g_return_val_if_fail (MTD_IS_DAEMON (self), 1);
 
   /* SECURITY.md rule 17: a state directory others could write is refused */
   if (!mtd_state_dir_check (self->root, error))
     return 1;
-  if (!mtd_journal_recover (self->root, NULL, &recovery, error))
-    return 1;
-  self->recovered = recovery != MTD_RECOVERY_NONE;
-  if (self->recovered)
-    g_message ("An interrupted install was %s", mtd_recovery_to_string (recovery));
 
   self->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, MTD_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                    bus_acquired_cb, name_acquired_cb, name_lost_cb, self, NULL);
   g_main_loop_run (self->loop);
+
+  /* the answers to held calls, when the recovery failed, must leave first */
+  if (self->connection != NULL)
+    g_dbus_connection_flush_sync (self->connection, NULL, NULL);
 
   if (self->exit_status != 0 && self->error != NULL)
     g_propagate_error (error, g_steal_pointer (&self->error));

@@ -790,3 +790,26 @@ mtd_fs_crash_point (const char *step)
   if (want != NULL && g_strcmp0 (want, step) == 0 && getuid () != 0)
     raise (SIGKILL);
 }
+
+/**
+ * mtd_fs_delay_point:
+ * @variable: the name of an environment variable
+ *
+ * Slowness injection for the tests, in the spirit of
+ * mtd_fs_crash_point(): when the environment variable @variable holds a
+ * number of milliseconds (at most 600 000) and the process does not run
+ * as root, it sleeps that long here.  As root it does nothing.
+ * `MODTUNE_HELPER_RECOVERY_DELAY_MS` delays the recovery at start
+ * (mtd_journal_recover(), run by the daemon in a worker thread), so that
+ * a test can call the helper while the recovery still runs.
+ */
+void
+mtd_fs_delay_point (const char *variable)
+{
+  const char *value = g_getenv (variable);
+  guint64 ms;
+
+  if (value != NULL && getuid () != 0 &&
+      g_ascii_string_to_unsigned (value, 10, 0, 600000, &ms, NULL))
+    g_usleep (ms * 1000);
+}

@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import unittest
 
@@ -24,11 +25,15 @@ import dbus
 import dbus.lowlevel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mtdtest import (BUS_NAME, HELPER_IFACE, JOB_IFACE, RUN_AS, HelperTestCase,  # noqa: E402
+from mtdtest import (BUS_NAME, HELPER_IFACE, JOB_IFACE, RUN_AS, HelperTestCase, Log,  # noqa: E402
                      chown_tree, drop_privileges)
 
 ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 INVALID_ARGUMENT = "io.github.modtune.Error.InvalidArgument"
+# where the helper keeps the journal of an install, below the root
+JOURNAL = os.path.join("var", "lib", "modtune", "journal", "current.json")
+# slows the recovery at start (honoured only when the helper is not root)
+RECOVERY_DELAY = "MODTUNE_HELPER_RECOVERY_DELAY_MS"
 
 INJECTION = ["/etc/shadow", "../", "..", "a/b", "\n", "\x1b[2J", "$(id)", "`id`", ";id", "--help",
              "-fplugin=x", "@/etc/passwd", "x" * 256, "y" * 65536]
@@ -489,6 +494,116 @@ record:
         now = {m: open(self.root.installed(m), "rb").read() for m in ("vmmon", "vmnet")}
         self.assertEqual(now["vmmon"] == first["vmmon"], now["vmnet"] == first["vmnet"])
 
+
+    def held_call(self, method, *args):
+        """Calls the helper from a thread on its own connection; returns the
+        thread and a dict that gets the reply (or the error) and whether the
+        recovery's journal still existed when the reply came."""
+        journal = self.root.join(JOURNAL)
+        outcome = {}
+        # kept until the end: a job is cancelled when its caller leaves
+        conn = self.bus.connect()
+        self.addCleanup(conn.close)
+
+        def run():
+            try:
+                helper = conn.get_object(BUS_NAME, "/io/github/modtune/Helper", introspect=False)
+                outcome["reply"] = getattr(helper, method)(*args, dbus_interface=HELPER_IFACE,
+                                                           timeout=300)
+            except dbus.exceptions.DBusException as e:
+                outcome["error"] = e
+            finally:
+                outcome["journal-left"] = os.path.exists(journal)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread, outcome
+
+    def wait_for_output(self, *texts, timeout=120):
+        """Waits until the helper has said each of texts; returns its output."""
+        deadline = time.monotonic() + timeout
+        fd = self.helper_proc.output.fileno()
+        while True:
+            # pread: the helper shares the file offset
+            said = os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
+            if all(text in said for text in texts):
+                return said
+            self.assertLess(time.monotonic(), deadline,
+                            f"the helper never said {texts}:\n{said[-4000:]}")
+            time.sleep(0.05)
+
+    def test_rule_20_calls_are_held_during_a_slow_recovery(self):
+        # the recovery's depmod can outlast the bus's activation timeout: the
+        # helper owns its name first and holds the calls until it has ended
+        self.start_polkit()
+        self.allow("apply")
+        journal = self.root.join(JOURNAL)
+        # the first install dies between the two renames: vmmon alone is new
+        self.start_helper(env={"MODTUNE_HELPER_CRASH_AT": "after-rename-vmmon"})
+        self.apply()
+        self.helper_proc.wait(600)
+        self.assertEqual(self.helper_proc.returncode, -signal.SIGKILL)
+        self.assertTrue(os.path.exists(journal))
+
+        # start_helper returns once the name is owned; the journal goes only
+        # at the end of the recovery, so the name came first
+        self.start_helper(env={RECOVERY_DELAY: "5000", "G_MESSAGES_DEBUG": "mtd-daemon"})
+        self.assertTrue(os.path.exists(journal), "the recovery ended before the name was owned")
+
+        status_thread, status = self.held_call("GetStatus", "")
+        read_end, write_end = os.pipe()
+        log = Log(read_end)
+        apply_thread, applied = self.held_call("Apply", "", dbus.Array([], signature="s"),
+                                               dbus.types.UnixFd(write_end),
+                                               dbus.Dictionary({}, signature="sv"))
+        # both calls reached the helper while it recovered, and were held
+        # rather than answered or refused
+        said = self.wait_for_output("Holding a call to GetStatus", "Holding a call to Apply")
+        self.assertNotIn("An interrupted install was", said)
+        status_thread.join(300)
+        apply_thread.join(300)
+        os.close(write_end)
+
+        # answered only after the recovery, and as usual
+        said = self.wait_for_output("An interrupted install was rolled-back")
+        self.assertLess(said.index("Holding a call to Apply"),
+                        said.index("An interrupted install was rolled-back"))
+        self.assertNotIn("error", status, status.get("error"))
+        self.assertFalse(status["journal-left"])
+        self.assertTrue(status["reply"]["recovered"])
+        self.assertEqual(status["reply"]["vmmon"]["origin"], "none")
+        self.assertNotIn("error", applied, applied.get("error"))
+        self.assertFalse(applied["journal-left"])
+        job = self.conn.get_object(BUS_NAME, applied["reply"])
+        self.assertEqual(self.wait_job(job), "succeeded", log.text())
+        self.assertEqual(self.call("GetStatus", "")["vmmon"]["origin"], "modtune")
+        self.assertTrue(os.path.isfile(self.root.installed("vmnet")))
+        self.assertIsNone(self.helper_proc.poll())
+
+    def test_rule_20_a_failed_recovery_answers_the_held_calls(self):
+        self.start_polkit()
+        self.start_helper()  # makes the state directory
+        self.helper_proc.terminate()
+        self.helper_proc.wait(10)
+        journal = self.root.join(JOURNAL)
+        with open(journal, "w") as f:
+            f.write("{ not a journal")
+        chown_tree(self.root.path)
+
+        self.start_helper(env={RECOVERY_DELAY: "3000", "G_MESSAGES_DEBUG": "mtd-daemon"})
+        thread, outcome = self.held_call("GetStatus", "")
+        self.wait_for_output("Holding a call to GetStatus")
+        thread.join(300)
+        # the held call gets the error, which says what failed and what to do
+        self.assertIn("error", outcome, outcome.get("reply"))
+        self.assertEqual(outcome["error"].get_dbus_name(), "io.github.modtune.Error.Failed")
+        message = outcome["error"].get_dbus_message()
+        self.assertIn("interrupted install", message)
+        self.assertIn("try again", message)
+        # and the helper stops, the journal kept for the next start
+        self.assertEqual(self.helper_proc.wait(60), 1)
+        self.assertIn("interrupted install", self.wait_for_output("modtune-helper: "))
+        self.assertTrue(os.path.exists(journal))
 
 class Traced(HelperTestCase):
     """The helper under strace, its test root outside the shared
