@@ -19,8 +19,11 @@
  * machine (or on its test root), so --sysroot and --cpuid do not apply.
  * The jobs are followed by mt-cli-job.c. */
 
-/* Read-only calls: long enough for a helper started by bus activation. */
-#define READ_TIMEOUT_MS (120 * 1000)
+/* Every call: long enough for a helper that bus activation started and
+ * that first recovers an interrupted install (depmod takes half a minute
+ * on a slow machine), and for a person to answer polkit's password prompt.
+ * The jobs themselves are followed without a timeout. */
+#define CALL_TIMEOUT_MS (5 * 60 * 1000)
 
 /* Width of the labels of "modtunectl status", in characters. */
 #define LABEL_WIDTH 22
@@ -47,6 +50,8 @@ mt_cli_helper_connect (GError **error)
     MT_CLI_HELPER_BUS_NAME, MT_CLI_HELPER_OBJECT_PATH, NULL, error);
   if (helper == NULL)
     g_prefix_error (error, _ ("Cannot reach the system bus: "));
+  else
+    g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (helper), CALL_TIMEOUT_MS);
 
   return helper;
 }
