@@ -342,8 +342,14 @@ roll_back (MtdJob *job, MtdRequest *request, const char *backup_id)
   else
     ok = mtd_installer_uninstall (request->root, request->kernel_release, NULL, &ignored, &error);
 
-  if (ok && backup_id != NULL && g_strcmp0 (request->kernel_release, request->running_release) == 0)
-    ok = mtd_kmod_load (request->root, request->kernel_release, is_test_root (request), &error);
+  /* a half-loaded new pair (vmmon loaded, vmnet refused) goes first, or
+   * loading the previous vmmon would find the new one and do nothing */
+  if (ok && g_strcmp0 (request->kernel_release, request->running_release) == 0)
+    {
+      ok = is_test_root (request) || mtd_kmod_unload (&error);
+      if (ok && backup_id != NULL)
+        ok = mtd_kmod_load (request->root, request->kernel_release, is_test_root (request), &error);
+    }
   if (!ok)
     mtd_job_log (job, _ ("Rolling back failed too: %s"), error->message);
 }
