@@ -860,6 +860,35 @@ mtd_installer_restore (const char *root,
   return ok;
 }
 
+/* After an uninstall: `updates/modtune/` goes when it is empty, and
+ * `updates/` too, so that the kernel's tree is as it was before Modtune
+ * (a directory that is not empty, or is not there, is left alone). */
+static void
+remove_empty_target_dirs (const char *root, const char *kver)
+{
+  g_autofree char *kver_what = g_strdup_printf ("/lib/modules/%s", kver);
+  g_autofree char *updates_what = g_strdup_printf ("/lib/modules/%s/updates", kver);
+  int modules_fd;
+  int kver_fd;
+  int updates_fd;
+
+  modules_fd = mtd_fs_open_root_dir (root, "lib/modules", NULL);
+  if (modules_fd < 0)
+    return;
+  kver_fd = mtd_fs_open_dir_at (modules_fd, kver, FALSE, 0, kver_what, NULL);
+  close (modules_fd);
+  if (kver_fd < 0)
+    return;
+  updates_fd = mtd_fs_open_dir_at (kver_fd, "updates", FALSE, 0, updates_what, NULL);
+  if (updates_fd >= 0)
+    {
+      if (unlinkat (updates_fd, "modtune", AT_REMOVEDIR) == 0)
+        unlinkat (kver_fd, "updates", AT_REMOVEDIR);
+      close (updates_fd);
+    }
+  close (kver_fd);
+}
+
 /**
  * mtd_installer_uninstall:
  * @root: the root prefix
@@ -943,6 +972,7 @@ mtd_installer_uninstall (const char *root,
     }
   if (ok)
     {
+      remove_empty_target_dirs (root, kver);
       prune (store, old_backup, NULL);
       g_message ("Removed Modtune's vmmon and vmnet for kernel %s (backup %s)", kver, old_backup);
     }

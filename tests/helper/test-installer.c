@@ -468,6 +468,8 @@ test_uninstall (Fixture *f, gconstpointer data)
   g_autofree char *backup = NULL;
   g_autofree char *installed = NULL;
   g_autofree char *misc = mtd_test_path (f->root, "lib/modules/" MTD_TEST_KVER "/misc");
+  g_autofree char *target = mtd_test_path (f->root, TARGET_DIR);
+  g_autofree char *dkms = mtd_test_path (f->root, "lib/modules/" MTD_TEST_KVER "/updates/dkms");
   g_autofree char *misc_before = NULL;
   g_autofree char *misc_after = NULL;
   g_autofree char *vmware_sha = NULL;
@@ -480,6 +482,9 @@ test_uninstall (Fixture *f, gconstpointer data)
   vmware_sha = mtd_test_build_module (misc, "vmmon", MTD_TEST_KVER " SMP", "vmware", NULL, NULL);
   misc_before = mtd_test_listing (f->root, "lib/modules/" MTD_TEST_KVER "/misc");
 
+  /* another tool's modules beside Modtune's keep updates/ */
+  g_assert_no_errno (g_mkdir (dkms, 0755));
+
   g_assert_true (mtd_boot_load_enable (f->root, &error));
   g_assert_no_error (error);
   g_assert_true (mtd_boot_load_is_enabled (f->root));
@@ -487,6 +492,9 @@ test_uninstall (Fixture *f, gconstpointer data)
   g_assert_true (mtd_installer_uninstall (f->root, MTD_TEST_KVER, NULL, &backup, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (backup, ==, f->old_backup);
+  /* updates/modtune/ is gone, updates/ is not: it is not empty */
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (dkms, G_FILE_TEST_IS_DIR));
   for (guint i = 0; i < MTD_N_MODULES; i++)
     {
       g_autofree char *sha = target_sha (f->root, i);
