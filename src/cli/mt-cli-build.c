@@ -324,7 +324,12 @@ mt_cli_build (MtCliGlobal *global, int argc, char **argv)
   plan = mt_cli_make_plan (global, &options, NULL, &error);
   if (plan == NULL || !mt_build_run (plan, options.out, &reused, NULL, &error))
     {
+      g_autofree char *log = g_build_filename (options.out, "build.log", NULL);
+
       mt_cli_print_error (error);
+      /* the helper's builds have no such file: it streams their log */
+      if (plan != NULL && g_file_test (log, G_FILE_TEST_IS_REGULAR))
+        g_printerr (_ ("The full log is in %s.\n"), log);
       return MT_CLI_EXIT_FAILURE;
     }
 

@@ -481,9 +481,8 @@ mt_build_run_full (MtBuildPlan *plan,
         {
           g_autofree char *summary = summarize_failure (module_log);
 
-          g_set_error (error, MT_ERROR, MT_ERROR_FAILED,
-                       _ ("Building %s for kernel %s failed: %s (the full log is in %s/build.log)"),
-                       modules[i], mt_build_plan_get_kernel_release (plan), summary, out_dir);
+          g_set_error (error, MT_ERROR, MT_ERROR_FAILED, _ ("Building %s for kernel %s failed: %s"),
+                       modules[i], mt_build_plan_get_kernel_release (plan), summary);
           ok = FALSE;
         }
       g_clear_object (&procs[i]);
