@@ -37,8 +37,15 @@
 #define RATE_WINDOW_SECONDS 10
 #define MAX_KNOWN_CALLERS   1024
 
-/* Test-only (honoured only when not root): slows the recovery down. */
-#define RECOVERY_DELAY_VARIABLE "MODTUNE_HELPER_RECOVERY_DELAY_MS"
+/* Test-only (honoured only when not root): the recovery waits while the
+ * file this variable names exists. */
+#define RECOVERY_GATE_VARIABLE "MODTUNE_HELPER_RECOVERY_GATE"
+
+/* Calls held during the recovery come before validation, rate limits and
+ * polkit (rule 28): at most this many in all, and per caller; more get
+ * `Busy`. */
+#define MAX_HELD_CALLS            64
+#define MAX_HELD_CALLS_PER_CALLER 4
 
 /* Where the recovery of an interrupted install (mtd_journal_recover())
  * stands.  Until it is done, Helper1 calls are held. */
@@ -919,6 +926,35 @@ handle_unload (MtDbusHelper1 *skeleton,
 
 /* --- recovery at start ----------------------------------------------- */
 
+/* Whether one more call of its sender fits in the queue (the caps above). */
+static gboolean
+may_hold (MtdDaemon *self, GDBusMethodInvocation *invocation)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  guint of_sender = 0;
+
+  if (g_queue_get_length (&self->held) >= MAX_HELD_CALLS)
+    return FALSE;
+  for (GList *l = self->held.head; l != NULL; l = l->next)
+    if (g_strcmp0 (g_dbus_method_invocation_get_sender (l->data), sender) == 0)
+      of_sender++;
+
+  return of_sender < MAX_HELD_CALLS_PER_CALLER;
+}
+
+/* Answers every held call with @error: the helper is stopping. */
+static void
+answer_held_calls (MtdDaemon *self, const GError *error)
+{
+  GDBusMethodInvocation *invocation;
+
+  while ((invocation = g_queue_pop_head (&self->held)) != NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      g_object_unref (invocation);
+    }
+}
+
 /* The marshaller of a closure connected to every `handle-*` signal of
  * Helper1 before the handlers, so that they need no check of their own.
  * Once the recovery is done it returns FALSE, and the emission goes on to
@@ -949,6 +985,10 @@ hold_call_marshal (GClosure *closure,
   invocation = g_value_get_object (&param_values[1]);
   if (self->recovery_state == RECOVERY_FAILED && self->error != NULL)
     g_dbus_method_invocation_return_gerror (invocation, self->error);
+  else if (!may_hold (self, invocation))
+    g_dbus_method_invocation_return_error_literal (
+      invocation, MT_ERROR, MT_ERROR_BUSY,
+      _ ("The helper is finishing an install a crash interrupted; try again in a minute"));
   else
     {
       /* the method is one of Helper1's, the sender a unique name: no
@@ -1005,7 +1045,7 @@ recover_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellabl
   MtdRecovery recovery = MTD_RECOVERY_NONE;
   GError *error = NULL;
 
-  mtd_fs_delay_point (RECOVERY_DELAY_VARIABLE);
+  mtd_fs_gate_point (RECOVERY_GATE_VARIABLE);
   if (mtd_journal_recover (root, NULL, &recovery, &error))
     g_task_return_int (task, recovery);
   else
@@ -1031,11 +1071,7 @@ recovery_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                       "recovery is retried when the helper next starts)"),
                    error->message);
       self->recovery_state = RECOVERY_FAILED;
-      while ((invocation = g_queue_pop_head (&self->held)) != NULL)
-        {
-          g_dbus_method_invocation_return_gerror (invocation, self->error);
-          g_object_unref (invocation);
-        }
+      answer_held_calls (self, self->error);
       self->exit_status = 1;
       g_main_loop_quit (self->loop);
       return;
@@ -1134,6 +1170,7 @@ name_lost_cb (GDBusConnection *connection, const char *name, gpointer user_data)
                      "Cannot own %s: another helper is running, or the bus policy forbids it",
                      name);
     }
+  answer_held_calls (self, self->error);
   self->exit_status = 1;
   g_main_loop_quit (self->loop);
 }

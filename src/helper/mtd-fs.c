@@ -792,24 +792,24 @@ mtd_fs_crash_point (const char *step)
 }
 
 /**
- * mtd_fs_delay_point:
+ * mtd_fs_gate_point:
  * @variable: the name of an environment variable
  *
- * Slowness injection for the tests, in the spirit of
- * mtd_fs_crash_point(): when the environment variable @variable holds a
- * number of milliseconds (at most 600 000) and the process does not run
- * as root, it sleeps that long here.  As root it does nothing.
- * `MODTUNE_HELPER_RECOVERY_DELAY_MS` delays the recovery at start
- * (mtd_journal_recover(), run by the daemon in a worker thread), so that
- * a test can call the helper while the recovery still runs.
+ * A gate for the tests, in the spirit of mtd_fs_crash_point(): when the
+ * environment variable @variable names a file and the process does not
+ * run as root, it waits here while that file exists (ten minutes at
+ * most).  As root it does nothing.  `MODTUNE_HELPER_RECOVERY_GATE` holds
+ * the recovery at start (mtd_journal_recover(), run by the daemon in a
+ * worker thread), so that a test can call the helper while the recovery
+ * still runs.
  */
 void
-mtd_fs_delay_point (const char *variable)
+mtd_fs_gate_point (const char *variable)
 {
-  const char *value = g_getenv (variable);
-  guint64 ms;
+  const char *path = g_getenv (variable);
 
-  if (value != NULL && getuid () != 0 &&
-      g_ascii_string_to_unsigned (value, 10, 0, 600000, &ms, NULL))
-    g_usleep (ms * 1000);
+  if (path == NULL || getuid () == 0)
+    return;
+  for (guint i = 0; i < 10 * 60 * 50 && g_file_test (path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (G_USEC_PER_SEC / 50);
 }

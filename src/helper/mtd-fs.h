@@ -63,6 +63,6 @@ JsonNode *mtd_fs_parse_json_object (const char *data,
                                     const char *what,
                                     GError **error);
 void mtd_fs_crash_point (const char *step);
-void mtd_fs_delay_point (const char *variable);
+void mtd_fs_gate_point (const char *variable);
 
 G_END_DECLS

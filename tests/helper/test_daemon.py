@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 import unittest
@@ -32,8 +33,8 @@ ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
 INVALID_ARGUMENT = "io.github.modtune.Error.InvalidArgument"
 # where the helper keeps the journal of an install, below the root
 JOURNAL = os.path.join("var", "lib", "modtune", "journal", "current.json")
-# slows the recovery at start (honoured only when the helper is not root)
-RECOVERY_DELAY = "MODTUNE_HELPER_RECOVERY_DELAY_MS"
+# holds the recovery at start while a file exists (only when not root)
+RECOVERY_GATE = "MODTUNE_HELPER_RECOVERY_GATE"
 
 INJECTION = ["/etc/shadow", "../", "..", "a/b", "\n", "\x1b[2J", "$(id)", "`id`", ";id", "--help",
              "-fplugin=x", "@/etc/passwd", "x" * 256, "y" * 65536]
@@ -519,6 +520,13 @@ record:
         thread.start()
         return thread, outcome
 
+    def close_gate(self):
+        """A file whose existence holds the helper's recovery at start."""
+        fd, gate = tempfile.mkstemp(prefix="recovery-gate-", dir=self.root.path)
+        os.close(fd)
+        os.chmod(gate, 0o644)
+        return gate
+
     def wait_for_output(self, *texts, timeout=120):
         """Waits until the helper has said each of texts; returns its output."""
         deadline = time.monotonic() + timeout
@@ -547,7 +555,8 @@ record:
 
         # start_helper returns once the name is owned; the journal goes only
         # at the end of the recovery, so the name came first
-        self.start_helper(env={RECOVERY_DELAY: "5000", "G_MESSAGES_DEBUG": "mtd-daemon"})
+        gate = self.close_gate()
+        self.start_helper(env={RECOVERY_GATE: gate, "G_MESSAGES_DEBUG": "mtd-daemon"})
         self.assertTrue(os.path.exists(journal), "the recovery ended before the name was owned")
 
         status_thread, status = self.held_call("GetStatus", "")
@@ -560,8 +569,11 @@ record:
         # rather than answered or refused
         said = self.wait_for_output("Holding a call to GetStatus", "Holding a call to Apply")
         self.assertNotIn("An interrupted install was", said)
+        self.assertTrue(os.path.exists(journal))
+        os.unlink(gate)
         status_thread.join(300)
         apply_thread.join(300)
+        self.assertFalse(status_thread.is_alive() or apply_thread.is_alive(), "no answer")
         os.close(write_end)
 
         # answered only after the recovery, and as usual
@@ -590,10 +602,13 @@ record:
             f.write("{ not a journal")
         chown_tree(self.root.path)
 
-        self.start_helper(env={RECOVERY_DELAY: "3000", "G_MESSAGES_DEBUG": "mtd-daemon"})
+        gate = self.close_gate()
+        self.start_helper(env={RECOVERY_GATE: gate, "G_MESSAGES_DEBUG": "mtd-daemon"})
         thread, outcome = self.held_call("GetStatus", "")
         self.wait_for_output("Holding a call to GetStatus")
+        os.unlink(gate)
         thread.join(300)
+        self.assertFalse(thread.is_alive(), "no answer")
         # the held call gets the error, which says what failed and what to do
         self.assertIn("error", outcome, outcome.get("reply"))
         self.assertEqual(outcome["error"].get_dbus_name(), "io.github.modtune.Error.Failed")
@@ -604,6 +619,54 @@ record:
         self.assertEqual(self.helper_proc.wait(60), 1)
         self.assertIn("interrupted install", self.wait_for_output("modtune-helper: "))
         self.assertTrue(os.path.exists(journal))
+
+    def test_rule_28_held_calls_are_capped_per_caller(self):
+        # calls held during the recovery come before validation, rate
+        # limits and polkit: one caller cannot park more than a few
+        from gi.repository import Gio, GLib
+
+        self.start_polkit()
+        gate = self.close_gate()
+        self.start_helper(env={RECOVERY_GATE: gate, "G_MESSAGES_DEBUG": "mtd-daemon"})
+        conn = Gio.DBusConnection.new_for_address_sync(
+            self.bus.address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.addCleanup(conn.close_sync, None)
+        loop = GLib.MainLoop()
+        answers = {}
+
+        def answered(source, result, n):
+            try:
+                answers[n] = source.call_finish(result).unpack()
+            except GLib.Error as e:
+                answers[n] = e
+            loop.quit()
+
+        for n in range(6):
+            conn.call(BUS_NAME, "/io/github/modtune/Helper", HELPER_IFACE, "GetStatus",
+                      GLib.Variant("(s)", ("",)), None, Gio.DBusCallFlags.NONE, 300000, None,
+                      answered, n)
+        # the two beyond the cap are refused at once, the others held
+        deadline = time.monotonic() + 120
+        while len(answers) < 2:
+            self.assertLess(time.monotonic(), deadline, f"no early answers: {answers}")
+            GLib.timeout_add(1000, loop.quit)
+            loop.run()
+        self.assertEqual(sorted(answers), [4, 5])
+        for n in (4, 5):
+            self.assertIsInstance(answers[n], GLib.Error)
+            self.assertIn("io.github.modtune.Error.Busy", answers[n].message)
+            self.assertIn("try again", answers[n].message)
+        self.assertEqual(self.wait_for_output().count("Holding a call to GetStatus"), 4)
+
+        # once the recovery has ended, the held ones are answered as usual
+        os.unlink(gate)
+        while len(answers) < 6:
+            self.assertLess(time.monotonic(), deadline, f"held calls unanswered: {answers}")
+            GLib.timeout_add(1000, loop.quit)
+            loop.run()
+        for n in range(4):
+            self.assertEqual(answers[n][0]["vmmon"]["origin"], "none", answers[n])
 
 class Traced(HelperTestCase):
     """The helper under strace, its test root outside the shared
