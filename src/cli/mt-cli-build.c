@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "mt-build.h"
 #include "mt-cli.h"
@@ -316,19 +319,24 @@ mt_cli_build (MtCliGlobal *global, int argc, char **argv)
   g_autoptr (MtBuildPlan) plan = NULL;
   g_autoptr (GError) error = NULL;
   gboolean reused = FALSE;
+  gint64 started;
   int status = MT_CLI_EXIT_OK;
 
   if (!parse (global, &options, TRUE, argc, argv, &status))
     return status;
 
   plan = mt_cli_make_plan (global, &options, NULL, &error);
+  started = g_get_real_time () / G_USEC_PER_SEC;
   if (plan == NULL || !mt_build_run (plan, options.out, &reused, NULL, &error))
     {
       g_autofree char *log = g_build_filename (options.out, "build.log", NULL);
+      GStatBuf st;
 
       mt_cli_print_error (error);
-      /* the helper's builds have no such file: it streams their log */
-      if (plan != NULL && g_file_test (log, G_FILE_TEST_IS_REGULAR))
+      /* only a log this build wrote (kbuild ran); the helper's builds have
+       * no such file: it streams their log */
+      if (plan != NULL && g_stat (log, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0 &&
+          st.st_mtime >= started)
         g_printerr (_ ("The full log is in %s.\n"), log);
       return MT_CLI_EXIT_FAILURE;
     }

@@ -19,10 +19,10 @@
  * machine (or on its test root), so --sysroot and --cpuid do not apply.
  * The jobs are followed by mt-cli-job.c. */
 
-/* Every call: long enough for a helper that bus activation started and
- * that first recovers an interrupted install (depmod takes half a minute
- * on a slow machine), and for a person to answer polkit's password prompt.
- * The jobs themselves are followed without a timeout. */
+/* Read-only calls: long enough for a helper that bus activation started
+ * and that first recovers an interrupted install (depmod takes half a
+ * minute on a slow machine).  The calls that start a job wait without a
+ * timeout, as polkit may be asking for a password. */
 #define CALL_TIMEOUT_MS (5 * 60 * 1000)
 
 /* Width of the labels of "modtunectl status", in characters. */
