@@ -135,9 +135,9 @@ check_authorization_cb (GObject *source, GAsyncResult *result, gpointer user_dat
     }
   else if (!polkit_authorization_result_get_is_authorized (answer))
     denied (task, polkit_authorization_result_get_is_challenge (answer)
-                    ? _ ("Not authorized: an administrator's password is needed, and no "
-                         "authentication agent could ask for it")
-                    : _ ("Not authorized to do this"));
+                    ? _ ("an administrator's password is needed, and no authentication "
+                         "agent could ask for it")
+                    : _ ("polkit's rules do not allow it"));
   else
     g_task_return_boolean (task, TRUE);
 }
