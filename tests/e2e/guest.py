@@ -28,6 +28,7 @@ import stat
 import struct
 import subprocess
 import sys
+import termios
 import time
 
 RELEASE = os.uname().release
@@ -61,7 +62,7 @@ class Step:
         self.log = []
         self.notes = []
 
-    def run(self, *argv, ok=True, timeout=900):
+    def run(self, *argv, ok=True, timeout=600):
         """Runs ARGV; fails the step unless its exit status says OK (or,
         with ok=False, says failure).  Returns the CompletedProcess."""
         started = time.monotonic()
@@ -89,7 +90,7 @@ def step(name, body, *args):
     started = time.monotonic()
     try:
         body(s, *args)
-    except (StepFailed, subprocess.TimeoutExpired, OSError, ValueError, KeyError) as e:
+    except Exception as e:  # noqa: BLE001 -- any error fails the step, with its line
         print(f"E2E step {name}: FAIL ({time.monotonic() - started:.1f} s) {e}", flush=True)
         for line in s.log[-40:]:
             print(f"E2E   | {line}", flush=True)
@@ -280,6 +281,18 @@ def apply_first(s):
     carry("set1", files)
 
 
+def refused(s):
+    """An unprivileged caller, with no polkit agent to ask a password: the
+    installed policy makes the real polkitd refuse, and nothing changes."""
+    before = installed()
+    s.run("runuser", "-u", "nobody", "--", "modtunectl", "status")
+    r = s.run("runuser", "-u", "nobody", "--", "modtunectl", "apply", ok=False)
+    line = error_line(r)
+    s.expect("not authorized" in line.lower(), f"the refusal does not say so: {line!r}")
+    check_loaded_set(s, before)
+    s.note(f"nobody may read the status; apply said {line!r}")
+
+
 def apply_other_flags(s):
     set1 = carry("set1")
     s.run("modtunectl", "apply", "--preset", "optimized")
@@ -318,8 +331,8 @@ def failing_apply(s, variant, stage):
     line = error_line(r)
     s.expect(line.startswith(f"modtunectl: {stage}:"),
              f"the error does not name the {stage}: {line!r}")
-    gone = [w for w in line.split() if w.startswith("/") and w.endswith(".log")
-            and not os.path.exists(w.rstrip(").,"))]
+    words = [w.strip("().,'\"") for w in line.split()]
+    gone = [w for w in words if w.startswith("/") and w.endswith(".log") and not os.path.exists(w)]
     s.expect(not gone, f"the error points at logs that do not exist: {gone}")
     check_loaded_set(s, before)
     check_devices(s)
@@ -349,21 +362,29 @@ def helper_pids():
 def power_cut(s):
     """Kills the helper once the install has begun, then resets the machine
     at once: no sync, nothing flushed that the helper did not flush."""
+    before = os.stat(f"{INSTALL_DIR}/vmmon.ko").st_ino
     os.sync()  # what the test itself keeps, not the helper's
     with open("/run/e2e-apply.log", "w") as log:
         apply = subprocess.Popen(["modtunectl", "apply", "--preset", "optimized"],
                                  stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    # the helper syncs its journal before it stages a file: once the new
+    # vmmon.ko is in place (its depmod takes seconds), the journal is durable
     deadline = time.monotonic() + 600
-    while not os.path.exists(JOURNAL):
+    while not (os.path.exists(JOURNAL) and os.stat(f"{INSTALL_DIR}/vmmon.ko").st_ino != before):
         if apply.poll() is not None or time.monotonic() > deadline:
             with open("/run/e2e-apply.log", encoding="utf-8") as f:
                 s.log.extend(f.read().splitlines())
-            raise StepFailed("the apply ended before its install began")
+            raise StepFailed("the apply ended before its install was under way")
         time.sleep(0.02)
     for pid in helper_pids():
         os.kill(pid, signal.SIGKILL)
     print("E2E step power-cut: ok the helper was killed during the install; resetting now",
           flush=True)
+    # the line must leave the serial port before the reset
+    try:
+        termios.tcdrain(sys.stdout.fileno())
+    except termios.error:
+        time.sleep(1)
     with open("/proc/sysrq-trigger", "w") as f:
         f.write("b")
     time.sleep(60)
@@ -379,11 +400,10 @@ def recovery(s):
     leftovers = sorted(set(os.listdir(INSTALL_DIR)) - {f"{m}.ko" for m in MODULES})
     s.expect(not leftovers, f"left in {INSTALL_DIR}: {leftovers}")
     s.expect(not os.path.exists(JOURNAL), "the install journal is still there")
+    s.expect(status.get("recovered"), "the helper did not recover the interrupted install")
     for m in MODULES:
         s.expect(status[m]["sha256"] == files[m], f"status disagrees with {m}.ko on disk")
-    how = ("the helper recovered the interrupted install" if status.get("recovered")
-           else "the helper found nothing to recover")
-    s.note(f"{which[0]} is installed, whole; {how}")
+    s.note(f"the helper recovered the interrupted install: {which[0]} is installed, whole")
     carry("after-power-cut", files)
 
 
@@ -406,13 +426,13 @@ def uninstall(s):
 
 
 FLOWS = {
-    ("full", "1"): [("detect", detect, "accel"), ("apply", apply_first),
+    ("full", "1"): [("detect", detect, "accel"), ("apply", apply_first), ("refused", refused),
                     ("apply-other-flags", apply_other_flags), ("restore", restore_first),
                     ("broken-build", broken_build), ("load-failure", load_failure),
                     ("power-cut", power_cut)],
     ("full", "2"): [("recovery", recovery), ("load", load_after_reboot),
                     ("uninstall", uninstall)],
-    ("smoke", "1"): [("detect", detect, "accel"), ("apply", apply_first),
+    ("smoke", "1"): [("detect", detect, "accel"), ("apply", apply_first), ("refused", refused),
                      ("uninstall", uninstall)],
 }
 

@@ -48,7 +48,7 @@ from mt_qemu import (KVM_FAILURES, KVM_PROBE_TIMEOUT, Cpio, Failure, Skip,  # no
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(SOURCE_ROOT, "tests", "fixtures")
-BOOT_TIMEOUT = 1200
+BOOT_TIMEOUT = 1500
 # what the initramfs needs to reach the root: 9p, overlayfs, an ext4 disk
 # (ext4 and jbd2 need crc32c through the crypto API: an alias)
 INITRAMFS_MODULES = ("9pnet_virtio", "9p", "overlay", "virtio_blk", "crypto-crc32c", "ext4")
@@ -76,9 +76,10 @@ exec switch_root /newroot /bin/sh /e2e/guest-init.sh
 """
 
 STEPS = {
-    "full": [["services", "detect", "apply", "apply-other-flags", "restore", "broken-build",
-              "load-failure", "power-cut"], ["services", "recovery", "load", "uninstall"]],
-    "smoke": [["services", "detect", "apply", "uninstall"]],
+    "full": [["services", "detect", "apply", "refused", "apply-other-flags", "restore",
+              "broken-build", "load-failure", "power-cut"],
+             ["services", "recovery", "load", "uninstall"]],
+    "smoke": [["services", "detect", "apply", "refused", "uninstall"]],
 }
 STEP_LINE = re.compile(r"E2E step (\S+): (ok|FAIL)\b")
 
@@ -256,11 +257,27 @@ def boot(kernel, image, initrd, work, accel, append, stop_on):
            "sh", f"{work}/groot", *qemu]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        return follow(kernel, proc, timeout, stop_on)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # timeout and qemu, which we started
+        proc.wait()
+        proc.stdout.close()
+
+
+def follow(kernel, proc, timeout, stop_on):
+    """Reads the console of PROC until qemu exits, the guest is done, or
+    TIMEOUT; prints the E2E lines as they come."""
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     started = time.monotonic()
     console, pending, results, stopped = bytearray(), b"", [], None
+    done_at = None
     while True:
+        if done_at is not None and time.monotonic() > done_at + 30:
+            stopped = "the guest did not power off"
+            break
         left = started + timeout + 10 - time.monotonic()
         if left <= 0:
             stopped = f"no end after {timeout} s"
@@ -282,7 +299,9 @@ def boot(kernel, image, initrd, work, accel, append, stop_on):
             m = STEP_LINE.match(line)
             if m:
                 results.append((m.group(1), m.group(2)))
-            if line != "E2E guest done":
+            if line == "E2E guest done":
+                done_at = time.monotonic()
+            else:
                 log(kernel, f"[{time.monotonic() - started:6.1f} s] {line[4:]}")
         # KVM works once the guest has come this far: no more probing
         if stop_on and b"E2E step services:" in console:
@@ -291,9 +310,6 @@ def boot(kernel, image, initrd, work, accel, append, stop_on):
         if hit is not None:
             stopped = hit.decode()
             break
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
     return results, bytes(console), stopped
 
 
@@ -362,10 +378,19 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
 
 
+def terminated(signum, frame):
+    raise Failure(f"stopped by signal {signum}")
+
+
 if __name__ == "__main__":
+    # meson's timeout sends SIGTERM: kill qemu and remove the files first
+    signal.signal(signal.SIGTERM, terminated)
     try:
         sys.exit(main())
     except Skip as e:
+        if os.environ.get("MT_E2E_REQUIRED") == "1":
+            print(f"run-e2e: required here (MT_E2E_REQUIRED=1), but {e}", file=sys.stderr)
+            sys.exit(1)
         print(f"run-e2e: {e}", file=sys.stderr)
         sys.exit(77)
     except Failure as e:
