@@ -150,18 +150,14 @@ set_load_error (GError **error, const char *name, int err)
   return FALSE;
 }
 
-/**
- * mtd_kmod_load:
- * @root: "/" or a test root
- * @kver: the kernel whose modules.dep to read (the running one)
- * @dry_run: do everything but the load itself (KMOD_PROBE_DRY_RUN), for
- *   a test root
- *
- * Loads vmmon and vmnet as installed under `updates/modtune/`, with their
- * dependencies, and vmw_vmci where the kernel has it.
- */
-gboolean
-mtd_kmod_load (const char *root, const char *kver, gboolean dry_run, GError **error)
+/* Loads vmmon and vmnet as the module index of @kver resolves them, and
+ * only from `updates/modtune/` if @only_modtune. */
+static gboolean
+load_pair (const char *root,
+           const char *kver,
+           gboolean dry_run,
+           gboolean only_modtune,
+           GError **error)
 {
   g_autofree char *dirname = g_build_filename (root, "lib", "modules", kver, NULL);
   g_autoptr (KmodCtx) ctx = kmod_new (dirname, NULL);
@@ -190,7 +186,7 @@ mtd_kmod_load (const char *root, const char *kver, gboolean dry_run, GError **er
         }
       module = kmod_module_get_module (list);
       path = kmod_module_get_path (module);
-      if (path == NULL || !g_str_has_suffix (path, suffix))
+      if (path == NULL || (only_modtune && !g_str_has_suffix (path, suffix)))
         {
           g_set_error (error, MT_ERROR, MT_ERROR_INVALID_DATA,
                        _ ("%s resolves to %s, not to the module Modtune installed"), modules[i],
@@ -218,4 +214,34 @@ mtd_kmod_load (const char *root, const char *kver, gboolean dry_run, GError **er
   }
 
   return TRUE;
+}
+
+/**
+ * mtd_kmod_load:
+ * @root: "/" or a test root
+ * @kver: the kernel whose modules.dep to read (the running one)
+ * @dry_run: do everything but the load itself (KMOD_PROBE_DRY_RUN), for
+ *   a test root
+ *
+ * Loads vmmon and vmnet as installed under `updates/modtune/`, with their
+ * dependencies, and vmw_vmci where the kernel has it.
+ */
+gboolean
+mtd_kmod_load (const char *root, const char *kver, gboolean dry_run, GError **error)
+{
+  return load_pair (root, kver, dry_run, TRUE, error);
+}
+
+/**
+ * mtd_kmod_load_previous:
+ * @kver: the running kernel
+ *
+ * After Modtune's modules were removed again, loads the vmmon and vmnet
+ * that the module index now names: the pair that was loaded before, such
+ * as VMware's own in `misc/`.
+ */
+gboolean
+mtd_kmod_load_previous (const char *kver, GError **error)
+{
+  return load_pair ("/", kver, FALSE, FALSE, error);
 }

@@ -288,6 +288,8 @@ reload (MtdJob *job, MtdRequest *request, GError **error)
 
   mtd_job_set_stage (job, "unload", 0.85);
   /* a test root never touches the running kernel's modules */
+  if (!is_test_root (request))
+    request->was_loaded = mtd_kmod_is_loaded ("vmmon") || mtd_kmod_is_loaded ("vmnet");
   if (!is_test_root (request) && !mtd_kmod_unload (&unload_error))
     {
       if (g_error_matches (unload_error, MT_ERROR, MT_ERROR_BUSY))
@@ -349,6 +351,10 @@ roll_back (MtdJob *job, MtdRequest *request, const char *backup_id)
       ok = is_test_root (request) || mtd_kmod_unload (&error);
       if (ok && backup_id != NULL)
         ok = mtd_kmod_load (request->root, request->kernel_release, is_test_root (request), &error);
+      /* no earlier Modtune pair: the one loaded before, such as VMware's
+       * own in misc/, is loaded again */
+      else if (ok && request->was_loaded && !is_test_root (request))
+        ok = mtd_kmod_load_previous (request->kernel_release, &error);
     }
   if (!ok)
     mtd_job_log (job, _ ("Rolling back failed too: %s"), error->message);

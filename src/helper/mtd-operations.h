@@ -17,9 +17,10 @@ typedef struct
   char *root;           /* "/" or the test root */
   char *kernel_release; /* validated */
   char *running_release;
-  GStrv flag_ids;  /* apply: validated catalog ids */
-  char *backup_id; /* restore: validated, present */
-  char *self_exe;  /* the helper's own binary, for the build worker */
+  GStrv flag_ids;      /* apply: validated catalog ids */
+  char *backup_id;     /* restore: validated, present */
+  char *self_exe;      /* the helper's own binary, for the build worker */
+  gboolean was_loaded; /* vmmon or vmnet was loaded before the job unloaded it */
 } MtdRequest;
 
 void mtd_request_free (gpointer request);
