@@ -34,6 +34,7 @@ import time
 RELEASE = os.uname().release
 MODDIR = f"/lib/modules/{RELEASE}"
 INSTALL_DIR = f"{MODDIR}/updates/modtune"
+VMWARE_DIR = f"{MODDIR}/misc"  # where Workstation's own build puts them
 MODULES = ("vmmon", "vmnet")
 SOURCES = "/usr/lib/vmware/modules/source"
 VARIANTS = "/e2e/variants"
@@ -200,18 +201,19 @@ def modtunectl_json(s, *args):
     return json.loads(s.run("modtunectl", *args, "--json").stdout)
 
 
-def check_loaded_set(s, expected_files):
-    """The pair loaded is the pair installed, and it is EXPECTED_FILES."""
+def check_loaded_set(s, expected_files, where=INSTALL_DIR):
+    """The pair loaded is the pair installed (in WHERE), and it is
+    EXPECTED_FILES."""
     now = installed()
     s.expect(now == expected_files,
              f"the installed modules are not the expected ones: {now} != {expected_files}")
     s.expect(lsmod() == set(MODULES), f"lsmod shows {sorted(lsmod())}, not vmmon and vmnet")
     for m in MODULES:
-        on_disk = file_build_id(f"{INSTALL_DIR}/{m}.ko")
+        on_disk = file_build_id(f"{where}/{m}.ko")
         in_kernel = loaded_build_id(m)
         s.expect(on_disk is not None, f"{m}.ko has no build id")
         s.expect(in_kernel == on_disk,
-                 f"the {m} loaded (build id {in_kernel}) is not the {m}.ko installed ({on_disk})")
+                 f"the {m} loaded (build id {in_kernel}) is not {where}/{m}.ko ({on_disk})")
 
 
 def check_devices(s):
@@ -266,8 +268,10 @@ def detect(s, accel):
              f"a {accel} guest detected as {hypervisor.get('id')!r}, not {expected!r}")
     s.note(f"hypervisor {hypervisor.get('id')}")
     status = modtunectl_json(s, "status")
-    s.expect(all(status[m]["origin"] == "none" for m in MODULES),
-             "the machine already has vmmon or vmnet")
+    origin = "vmware" if os.path.exists(f"{VMWARE_DIR}/vmmon.ko") else "none"
+    s.expect(all(status[m]["origin"] == origin for m in MODULES),
+             f"status does not say {origin!r} for vmmon and vmnet: {status}")
+    s.note(f"vmmon and vmnet: {origin}")
     carry("initial", machine_state())
 
 
@@ -279,6 +283,22 @@ def apply_first(s):
     check_loaded_set(s, files)
     check_devices(s)
     carry("set1", files)
+
+
+def vmware_own(s):
+    """A machine where Workstation built and loaded its own pair in misc/
+    (the host's build of the fixture tree stands in for it)."""
+    s.run("depmod", RELEASE)
+    s.run("modprobe", "vmmon")
+    s.run("modprobe", "vmnet")
+    check_loaded_set(s, installed(), where=VMWARE_DIR)
+    check_devices(s)
+
+
+def first_apply_fails(s):
+    """The first apply, over Workstation's own pair, with a vmnet that does
+    not load: Workstation's pair is loaded again, nothing of Modtune's stays."""
+    failing_apply(s, "noload", "load", where=VMWARE_DIR)
 
 
 def refused(s):
@@ -319,9 +339,9 @@ def restore_first(s):
     s.note(f"backup {backup}: byte-identical to the first set, and loaded")
 
 
-def failing_apply(s, variant, stage):
+def failing_apply(s, variant, stage, where=INSTALL_DIR):
     """An apply with a vmnet VARIANT that fails at STAGE: the error names
-    the stage, and the pair installed and loaded before stays."""
+    the stage, and the pair installed (in WHERE) and loaded before stays."""
     before = installed()
     use_source(variant)
     try:
@@ -334,7 +354,7 @@ def failing_apply(s, variant, stage):
     words = [w.strip("().,'\"") for w in line.split()]
     gone = [w for w in words if w.startswith("/") and w.endswith(".log") and not os.path.exists(w)]
     s.expect(not gone, f"the error points at logs that do not exist: {gone}")
-    check_loaded_set(s, before)
+    check_loaded_set(s, before, where)
     check_devices(s)
     s.note(f"said {line!r}; the previous set stays installed and loaded")
 
@@ -416,9 +436,16 @@ def load_after_reboot(s):
 def uninstall(s):
     s.run("modtunectl", "uninstall")
     s.run("modtunectl", "unload")
+    origin = "none"
+    if os.path.exists(f"{VMWARE_DIR}/vmmon.ko"):
+        # Workstation's own pair loads again, as at the next boot
+        s.run("modprobe", "vmmon")
+        s.run("modprobe", "vmnet")
+        check_loaded_set(s, installed(), where=VMWARE_DIR)
+        origin = "vmware"
     status = modtunectl_json(s, "status")
-    s.expect(all(status[m]["origin"] == "none" for m in MODULES),
-             "status still shows installed modules")
+    s.expect(all(status[m]["origin"] == origin for m in MODULES),
+             f"status does not say {origin!r} for vmmon and vmnet: {status}")
     initial, now = carry("initial"), machine_state()
     changed = sorted(k for k in set(initial) | set(now) if initial.get(k) != now.get(k))
     s.expect(not changed, f"not as before the first apply: {changed}")
@@ -432,8 +459,9 @@ FLOWS = {
                     ("power-cut", power_cut)],
     ("full", "2"): [("recovery", recovery), ("load", load_after_reboot),
                     ("uninstall", uninstall)],
-    ("smoke", "1"): [("detect", detect, "accel"), ("apply", apply_first), ("refused", refused),
-                     ("uninstall", uninstall)],
+    ("smoke", "1"): [("vmware-own", vmware_own), ("detect", detect, "accel"),
+                     ("first-apply-fails", first_apply_fails), ("apply", apply_first),
+                     ("refused", refused), ("uninstall", uninstall)],
 }
 
 

@@ -79,7 +79,8 @@ STEPS = {
     "full": [["services", "detect", "apply", "refused", "apply-other-flags", "restore",
               "broken-build", "load-failure", "power-cut"],
              ["services", "recovery", "load", "uninstall"]],
-    "smoke": [["services", "detect", "apply", "refused", "uninstall"]],
+    "smoke": [["services", "vmware-own", "detect", "first-apply-fails", "apply", "refused",
+               "uninstall"]],
 }
 STEP_LINE = re.compile(r"E2E step (\S+): (ok|FAIL)\b")
 
@@ -161,10 +162,16 @@ def write(path, data, mode=0o644):
     os.chmod(path, mode)
 
 
-def inject_tree(work, release, dest):
+OWN_BUILD = '\nMODULE_INFO(origin, "Workstation\'s own build, as the end-to-end test makes it");\n'
+
+
+def inject_tree(work, release, dest, workstation_modules):
     """What the guest's writable layer starts with: Workstation's config and
     module sources (the fixture tree, and the two broken variants of
-    vmnet), the steps, and the probe cache for this kernel, made here."""
+    vmnet), the steps, and the probe cache for this kernel, made here; with
+    WORKSTATION_MODULES, also a pair in misc/ as Workstation's own build
+    leaves it (built here from the same sources, marked so that its bytes
+    differ from any build of Modtune's)."""
     inject = os.path.join(work, "inject")
     src = os.path.join(FIXTURES, "vmware-src")
     sources = os.path.join(inject, "usr/lib/vmware/modules/source")
@@ -192,17 +199,27 @@ def inject_tree(work, release, dest):
     # The compatibility probes cost a minute under TCG; their results are a
     # function of the kernel's headers, which the guest shares with this
     # root: run them here, with the modtunectl just installed.
+    # The same build makes Workstation's own pair.
     seed_sources = os.path.join(work, "seed-sources")
-    write(os.path.join(seed_sources, "vmmon.tar"), vmmon)
-    write(os.path.join(seed_sources, "vmnet.tar"), vmnet)
+    for m, top, driver in (("vmmon", "vmmon-only", "linux/driver.c"),
+                           ("vmnet", "vmnet-only", "driver.c")):
+        write(os.path.join(seed_sources, f"{m}.tar"), tar_of(
+            os.path.join(src, top), top,
+            lambda rel, text, driver=driver: text + OWN_BUILD if rel == driver else text))
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(work, "seed-cache"),
                MODTUNE_PATCHES_DIR=os.path.join(dest, "usr/share/modtune/patches"))
+    seed_out = os.path.join(work, "seed-out")
     run([os.path.join(dest, "usr/bin/modtunectl"), "build", "--kernel", release,
-         "--sources", seed_sources, "--out", os.path.join(work, "seed-out")], env=env)
+         "--sources", seed_sources, "--out", seed_out], env=env)
     probes = os.path.join(work, "seed-cache", "modtune", "probes")
     for name in os.listdir(probes):
         with open(os.path.join(probes, name), "rb") as f:
             write(os.path.join(inject, "var/cache/modtune/probes", name), f.read())
+    if workstation_modules:
+        for m in ("vmmon", "vmnet"):
+            with open(os.path.join(seed_out, f"{m}.ko"), "rb") as f:
+                # usr/lib: /lib is a link to it (merged /usr), and would be hidden
+                write(os.path.join(inject, f"usr/lib/modules/{release}/misc/{m}.ko"), f.read())
     return inject
 
 
@@ -329,7 +346,7 @@ def main():
     started = time.monotonic()
     try:
         dest = install(work, args.build_dir or os.path.join(work, "build"))
-        inject = inject_tree(work, release, dest)
+        inject = inject_tree(work, release, dest, workstation_modules=args.flow == "smoke")
         initrd = os.path.join(work, "initrd.cpio.gz")
         with open(initrd, "wb") as f:
             f.write(initramfs(release, inject))
