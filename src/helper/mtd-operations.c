@@ -25,6 +25,7 @@
 #include "mt-build.h"
 #include "mt-core.h"
 #include "mt-subprocess.h"
+#include "mtd-backup-store.h"
 #include "mtd-boot.h"
 #include "mtd-fs.h"
 #include "mtd-installer.h"
@@ -330,19 +331,39 @@ reload (MtdJob *job, MtdRequest *request, GError **error)
   return TRUE;
 }
 
-/* After a failed load: the previous pair back, loaded again. */
+/* The backup that the install of a pair that then failed to load made of
+ * it: not worth keeping, as when the install itself fails.  The store
+ * refuses an installed or known-good backup. */
 static void
-roll_back (MtdJob *job, MtdRequest *request, const char *backup_id)
+discard_failed_backup (MtdJob *job, MtdRequest *request, const char *failed_backup)
+{
+  g_autoptr (MtdBackupStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  store = mtd_backup_store_new (request->root, &error);
+  if (store == NULL || !mtd_backup_store_delete (store, failed_backup, &error))
+    mtd_job_log (job, _ ("Could not remove the backup %s of the modules that did not load: %s"),
+                 failed_backup, error->message);
+}
+
+/* After a failed load: the previous pair back, loaded again.  With
+ * @discard, the backup of the pair that failed goes too: an apply's own
+ * build, but never a backup the user chose to restore. */
+static void
+roll_back (MtdJob *job, MtdRequest *request, const char *backup_id, gboolean discard)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *ignored = NULL;
+  g_autofree char *failed_backup = NULL;
   gboolean ok;
 
   mtd_job_log (job, "%s", _ ("Putting the previous modules back."));
   if (backup_id != NULL)
-    ok = mtd_installer_restore (request->root, backup_id, NULL, &ignored, &error);
+    ok = mtd_installer_restore (request->root, backup_id, NULL, &failed_backup, &error);
   else
-    ok = mtd_installer_uninstall (request->root, request->kernel_release, NULL, &ignored, &error);
+    ok = mtd_installer_uninstall (request->root, request->kernel_release, NULL, &failed_backup,
+                                  &error);
+  if (ok && discard && failed_backup != NULL && g_strcmp0 (failed_backup, backup_id) != 0)
+    discard_failed_backup (job, request, failed_backup);
 
   /* a half-loaded new pair (vmmon loaded, vmnet refused) goes first, or
    * loading the previous vmmon would find the new one and do nothing */
@@ -458,7 +479,7 @@ mtd_operation_apply (MtdJob *job, gpointer data, GCancellable *cancellable, GErr
           mtd_job_log (job, "%s", _ ("Installed vmmon and vmnet; depmod done."));
           ok = reload (job, request, error);
           if (!ok)
-            roll_back (job, request, backup_id);
+            roll_back (job, request, backup_id, TRUE);
         }
       if (ok)
         {
@@ -496,7 +517,7 @@ mtd_operation_restore (MtdJob *job, gpointer data, GCancellable *cancellable, GE
 
   if (!reload (job, request, error))
     {
-      roll_back (job, request, backup_id);
+      roll_back (job, request, backup_id, FALSE);
       return FALSE;
     }
 
