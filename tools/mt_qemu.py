@@ -102,14 +102,13 @@ def tail(data, n=15):
     return "\n".join(data.decode("utf-8", "replace").replace("\r", "").splitlines()[-n:])
 
 
-def kernel_modules(moddir, wanted):
-    """The modules under MODDIR (/lib/modules/<release>) that WANTED (names or
-    aliases) need, dependencies first, as (name, uncompressed bytes).
+def module_paths(moddir, wanted):
+    """The paths, relative to MODDIR (/lib/modules/<release>), of the modules
+    that WANTED (names or aliases) need, dependencies first.
 
     Paths come from modules.dep (they move between releases), aliases from
     modules.alias, and a wanted name that is neither a module nor an alias is
-    taken to be built in.  busybox insmod cannot read compressed modules, so
-    .ko.xz files are decompressed here."""
+    taken to be built in."""
     deps = {}
     with open(os.path.join(moddir, "modules.dep"), encoding="utf-8") as f:
         for line in f:
@@ -135,9 +134,15 @@ def kernel_modules(moddir, wanted):
         name = aliases.get(name, name).replace("-", "_")
         if name in by_name:
             add(by_name[name])
+    return order
 
+
+def kernel_modules(moddir, wanted):
+    """The modules under MODDIR that WANTED need (module_paths()), as (name,
+    uncompressed bytes): busybox insmod cannot read compressed modules, so
+    .ko.xz files are decompressed here."""
     modules = []
-    for path in order:
+    for path in module_paths(moddir, wanted):
         with open(os.path.join(moddir, path), "rb") as f:
             data = f.read()
         if path.endswith(".xz"):

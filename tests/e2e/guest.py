@@ -14,7 +14,8 @@ the device nodes.  One line per step on the console:
   E2E step NAME: FAIL (12.3 s) WHY      followed by the commands' output
 
 The kernel command line says which boot this is (e2e.boot=1 or 2) and the
-flow (e2e.flow=full or smoke).  Files in /var/lib/e2e carry what the first
+flow (e2e.flow=full, or workstation: the same over Workstation's own
+loaded pair).  Files in /var/lib/e2e carry what the first
 boot saw over to the second; the guest's writable layer is a disk.
 """
 
@@ -315,15 +316,20 @@ def refused(s):
 
 def apply_other_flags(s):
     set1 = carry("set1")
+    # each installed pair has its backup, marked installed: the first
+    # set's must stay when the optimized set replaces it
+    was = [b for b in modtunectl_json(s, "backups")
+           if b["kernel-release"] == RELEASE and b["installed"]]
+    s.expect(len(was) == 1, f"not one installed backup before the apply: {was}")
     s.run("modtunectl", "apply", "--preset", "optimized")
     files = installed()
     s.expect(files != set1, "the optimized preset installed the same bytes as vanilla")
     check_loaded_set(s, files)
     check_devices(s)
-    backups = json.loads(s.run("modtunectl", "backups", "--json").stdout)
-    first = [b for b in backups if b["kernel-release"] == RELEASE and not b["installed"]]
-    s.expect(first, "no backup of the first set")
-    backup = first[-1]  # newest first: the oldest is the first set
+    backups = {b["id"]: b for b in modtunectl_json(s, "backups")}
+    backup = backups.get(was[0]["id"])
+    s.expect(backup is not None and not backup["installed"],
+             f"the first set's backup {was[0]['id']} is gone or still installed: {backup}")
     stored = {m: sha256(f"/var/lib/modtune/backups/{backup['id']}/{m}.ko") for m in MODULES}
     s.expect(stored == set1, f"backup {backup['id']} does not hold the first set")
     s.note(f"backup {backup['id']} holds the first set; the optimized set is loaded")
@@ -341,13 +347,18 @@ def restore_first(s):
 
 def failing_apply(s, variant, stage, where=INSTALL_DIR):
     """An apply with a vmnet VARIANT that fails at STAGE: the error names
-    the stage, and the pair installed (in WHERE) and loaded before stays."""
+    the stage, the pair installed (in WHERE) and loaded before stays, and
+    the backups are as they were (none of the pair that failed)."""
     before = installed()
+    backups = modtunectl_json(s, "backups")
     use_source(variant)
     try:
         r = s.run("modtunectl", "apply", "--preset", "optimized", ok=False)
     finally:
         use_source(None)
+    now = modtunectl_json(s, "backups")
+    s.expect(now == backups, "the backups changed: "
+             f"{sorted(b['id'] for b in now)} != {sorted(b['id'] for b in backups)}")
     line = error_line(r)
     s.expect(line.startswith(f"modtunectl: {stage}:"),
              f"the error does not name the {stage}: {line!r}")
@@ -452,16 +463,18 @@ def uninstall(s):
     s.note(f"as before the first apply: {len(initial)} files and facts compared")
 
 
+THE_REST = [("apply-other-flags", apply_other_flags), ("restore", restore_first),
+            ("broken-build", broken_build), ("load-failure", load_failure),
+            ("power-cut", power_cut)]
+AFTER_THE_CUT = [("recovery", recovery), ("load", load_after_reboot), ("uninstall", uninstall)]
 FLOWS = {
     ("full", "1"): [("detect", detect, "accel"), ("apply", apply_first), ("refused", refused),
-                    ("apply-other-flags", apply_other_flags), ("restore", restore_first),
-                    ("broken-build", broken_build), ("load-failure", load_failure),
-                    ("power-cut", power_cut)],
-    ("full", "2"): [("recovery", recovery), ("load", load_after_reboot),
-                    ("uninstall", uninstall)],
-    ("smoke", "1"): [("vmware-own", vmware_own), ("detect", detect, "accel"),
-                     ("first-apply-fails", first_apply_fails), ("apply", apply_first),
-                     ("refused", refused), ("uninstall", uninstall)],
+                    *THE_REST],
+    ("full", "2"): AFTER_THE_CUT,
+    ("workstation", "1"): [("vmware-own", vmware_own), ("detect", detect, "accel"),
+                           ("first-apply-fails", first_apply_fails), ("apply", apply_first),
+                           ("refused", refused), *THE_REST],
+    ("workstation", "2"): AFTER_THE_CUT,
 }
 
 

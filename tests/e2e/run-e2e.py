@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """End to end on a real Debian kernel booted in qemu.
 
-  run-e2e.py --series 6.12 --flow full|smoke
+  run-e2e.py --series 6.12 --flow full|workstation
 
 Boots /boot/vmlinuz-SERIES.* (the newest) with KVM, or TCG when KVM does
 not work, on this Debian 13 root: shared read-only over virtio-9p, with
@@ -11,15 +11,17 @@ Modtune installed in /usr as a distribution would (a meson install of this
 source tree, a second read-only layer) and an ext4 disk as the writable
 layer, so that what the guest writes survives a reset.  A busybox
 initramfs loads the 9p, overlay and ext4 modules, stacks the layers and
-switches to them; guest-init.sh starts the system bus and polkitd, and
+switches to them; guest-init.sh mounts a few of the kernel's modules over
+its own (inject_tree() says why), starts the system bus and polkitd, and
 guest.py drives modtunectl against the installed helper, with the fixture
 module tree as VMware's sources (tests/fixtures/vmware-src).
 
 The full flow boots twice: apply; apply other flags; restore the first
 backup; a broken build; a module that does not load; a power cut during an
-install; then, on the second boot, recovery, load and uninstall.  The smoke
-flow is detect, apply, uninstall.  One line per step, as the guest prints
-it.  Needs root (it bind-mounts / for the guest); exits 77 when the host
+install; then, on the second boot, recovery, load and uninstall.  The
+workstation flow is the same on a machine where Workstation's own pair is
+loaded from misc/, with a first apply that fails to load before the first
+that succeeds.  One line per step, as the guest prints it.  Needs root (it bind-mounts / for the guest); exits 77 when the host
 lacks qemu, busybox-static, mkfs.ext4, the kernel or its headers.
 """
 
@@ -44,7 +46,7 @@ SOURCE_ROOT = os.environ.get("MT_SOURCE_ROOT",
                                  os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(SOURCE_ROOT, "tools"))
 from mt_qemu import (KVM_FAILURES, KVM_PROBE_TIMEOUT, Cpio, Failure, Skip,  # noqa: E402
-                     accelerators, kernel_modules, tail)
+                     accelerators, kernel_modules, module_paths, tail)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(SOURCE_ROOT, "tests", "fixtures")
@@ -52,6 +54,9 @@ BOOT_TIMEOUT = 1500
 # what the initramfs needs to reach the root: 9p, overlayfs, an ext4 disk
 # (ext4 and jbd2 need crc32c through the crypto API: an alias)
 INITRAMFS_MODULES = ("9pnet_virtio", "9p", "overlay", "virtio_blk", "crypto-crc32c", "ext4")
+# the kernel's modules the guest sees: those, and what a VMware host has
+# next to vmmon and vmnet (see inject_tree())
+GUEST_MODULES = INITRAMFS_MODULES + ("kvm_intel", "kvm_amd", "tun", "bridge")
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -75,12 +80,12 @@ mount --move /dev /newroot/dev
 exec switch_root /newroot /bin/sh /e2e/guest-init.sh
 """
 
+AFTER_THE_CUT = ["services", "recovery", "load", "uninstall"]
+THE_REST = ["apply-other-flags", "restore", "broken-build", "load-failure", "power-cut"]
 STEPS = {
-    "full": [["services", "detect", "apply", "refused", "apply-other-flags", "restore",
-              "broken-build", "load-failure", "power-cut"],
-             ["services", "recovery", "load", "uninstall"]],
-    "smoke": [["services", "vmware-own", "detect", "first-apply-fails", "apply", "refused",
-               "uninstall"]],
+    "full": [["services", "detect", "apply", "refused", *THE_REST], AFTER_THE_CUT],
+    "workstation": [["services", "vmware-own", "detect", "first-apply-fails", "apply",
+                     "refused", *THE_REST], AFTER_THE_CUT],
 }
 STEP_LINE = re.compile(r"E2E step (\S+): (ok|FAIL)\b")
 
@@ -192,6 +197,17 @@ def inject_tree(work, release, dest, workstation_modules):
         os.path.join(src, "vmnet-only"), "vmnet-only",
         lambda rel, text: "#define MODTUNE_FIXTURE_FAIL_INIT 1\n" + text
         if rel == "vnetInt.h" else text))
+    # depmod reads every module of the kernel, and Debian's 4000 are xz:
+    # 4 s here, 25 s a run under TCG, which an apply, restore, rollback,
+    # recovery and uninstall each pay.  guest-init.sh mounts these few over
+    # the kernel's own (kernel/) and indexes them once, as the package's
+    # postinst would; Modtune's and Workstation's directories stay real.
+    moddir = f"/lib/modules/{release}"
+    for path in module_paths(moddir, GUEST_MODULES):
+        if not path.startswith("kernel/"):
+            raise Failure(f"{moddir}/{path}: a kernel module outside kernel/")
+        with open(os.path.join(moddir, path), "rb") as f:
+            write(os.path.join(inject, "e2e/modules", path), f.read())
     for name, mode in (("guest-init.sh", 0o755), ("guest.py", 0o755)):
         with open(os.path.join(HERE, name), "rb") as f:
             write(os.path.join(inject, "e2e", name), f.read(), mode)
@@ -346,7 +362,7 @@ def main():
     started = time.monotonic()
     try:
         dest = install(work, args.build_dir or os.path.join(work, "build"))
-        inject = inject_tree(work, release, dest, workstation_modules=args.flow == "smoke")
+        inject = inject_tree(work, release, dest, workstation_modules=args.flow == "workstation")
         initrd = os.path.join(work, "initrd.cpio.gz")
         with open(initrd, "wb") as f:
             f.write(initramfs(release, inject))
