@@ -362,7 +362,7 @@ roll_back (MtdJob *job, MtdRequest *request, const char *backup_id, gboolean dis
   else
     ok = mtd_installer_uninstall (request->root, request->kernel_release, NULL, &failed_backup,
                                   &error);
-  if (ok && discard && failed_backup != NULL && g_strcmp0 (failed_backup, backup_id) != 0)
+  if (ok && discard && failed_backup != NULL)
     discard_failed_backup (job, request, failed_backup);
 
   /* a half-loaded new pair (vmmon loaded, vmnet refused) goes first, or

@@ -21,8 +21,9 @@ backup; a broken build; a module that does not load; a power cut during an
 install; then, on the second boot, recovery, load and uninstall.  The
 workstation flow is the same on a machine where Workstation's own pair is
 loaded from misc/, with a first apply that fails to load before the first
-that succeeds.  One line per step, as the guest prints it.  Needs root (it bind-mounts / for the guest); exits 77 when the host
-lacks qemu, busybox-static, mkfs.ext4, the kernel or its headers.
+that succeeds.  One line per step, as the guest prints it.  Needs root
+(it bind-mounts / for the guest); exits 77 when the host lacks qemu,
+busybox-static, mkfs.ext4, the kernel or its headers.
 """
 
 import argparse
